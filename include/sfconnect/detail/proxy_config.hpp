@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace sfconnect::detail {
+namespace sfconnect::detail::proxy {
 
 struct ProxyEndpoint {
     std::string host;
@@ -134,6 +134,13 @@ inline std::optional<std::string> proxy_for_host(const std::optional<std::string
     return std::string(env);
 }
 
+}  // namespace sfconnect::detail::proxy
+
+namespace sfconnect::detail {
+using proxy::ProxyEndpoint;
+using proxy::parse_proxy_url;
+using proxy::no_proxy_matches;
+using proxy::proxy_for_host;
 }  // namespace sfconnect::detail
 
 #endif

@@ -1,0 +1,398 @@
+// Copyright (c) 2026 sfconnect developers. Distributed under the Boost Software License, Version 1.0.
+#ifndef SFCONNECT_IMPL_HTTPS_TRANSPORT_IPP
+#define SFCONNECT_IMPL_HTTPS_TRANSPORT_IPP
+
+#include <sfconnect/https_transport.hpp>
+
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/core/detail/base64.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace sfconnect {
+
+namespace detail {
+
+inline std::chrono::microseconds elapsed_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+}
+
+inline std::string base64_encode(std::string_view in) {
+    std::string out;
+    out.resize(boost::beast::detail::base64::encoded_size(in.size()));
+    out.resize(boost::beast::detail::base64::encode(out.data(), in.data(), in.size()));
+    return out;
+}
+
+inline bool is_closed_connection_error(const error_code& ec) {
+    namespace net = boost::asio;
+    return ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::broken_pipe ||
+           ec == net::error::connection_aborted || ec == net::ssl::error::stream_truncated ||
+           ec == boost::beast::http::error::end_of_stream || ec == boost::beast::http::error::partial_message;
+}
+
+SFCONNECT_DECL error_code map_io_error(const error_code& ec, std::string_view phase, const ExchangeLimits* limits,
+                                       Diagnostics& diag) {
+    namespace http = boost::beast::http;
+    diag.phase = std::string(phase);
+    if (ec == boost::asio::error::operation_aborted) {
+        diag.message = "the operation was cancelled";
+        return ec;
+    }
+    if (ec == boost::beast::error::timeout) {
+        diag.message = "no complete reply within the " + std::string(phase) + " timeout";
+        diag.hint = std::string(default_hint(errc::timeout));
+        return errc::timeout;
+    }
+    if (ec == http::error::body_limit) {
+        diag.message = "the reply body is larger than the " +
+                       std::to_string(limits ? limits->body_bytes : 0) +
+                       "-byte limit; it was not read further";
+        diag.hint = "Raise the response size limit for this request if such large replies are expected.";
+        return errc::bad_response;
+    }
+    if (ec == http::error::header_limit) {
+        diag.message = "the reply headers are larger than the " +
+                       std::to_string(limits ? limits->header_bytes : 0) + "-byte limit";
+        diag.hint = std::string(default_hint(errc::bad_response));
+        return errc::bad_response;
+    }
+    if (is_closed_connection_error(ec)) {
+        diag.message = "the server closed the connection before a complete reply (" + ec.message() + ")";
+        diag.hint = std::string(default_hint(errc::connection_lost));
+        return errc::connection_lost;
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+        diag.message = "the reply is not valid HTTP (" + ec.message() + ")";
+        diag.hint = std::string(default_hint(errc::bad_response));
+        return errc::bad_response;
+    }
+    diag.message = "the connection failed during " + std::string(phase) + " (" + ec.message() + ")";
+    diag.hint = std::string(default_hint(errc::connection_lost));
+    return errc::connection_lost;
+}
+
+}  // namespace detail
+
+SFCONNECT_DECL error_code make_transport_settings(std::string_view host, const TokenClientOptions& options,
+                                                  TransportSettings& out, Diagnostics& diag) {
+    namespace ssl = boost::asio::ssl;
+    out = TransportSettings{};
+    out.host = std::string(host);
+    out.connect_host = out.host;
+    out.timeouts = options.timeouts;
+    out.verify_peer = !options.insecure_disable_tls_verification;
+
+    if (!options.connect_to.empty()) {
+        std::string_view ct = options.connect_to;
+        std::string h, p;
+        if (!ct.empty() && ct.front() == '[') {
+            auto close = ct.find("]:");
+            if (close != std::string_view::npos) {
+                h = std::string(ct.substr(1, close - 1));
+                p = std::string(ct.substr(close + 2));
+            }
+        } else if (auto colon = ct.rfind(':'); colon != std::string_view::npos) {
+            h = std::string(ct.substr(0, colon));
+            p = std::string(ct.substr(colon + 1));
+        }
+        const bool port_ok = !p.empty() && p.size() <= 5 && p.find_first_not_of("0123456789") == std::string::npos &&
+                             std::stoi(p) > 0 && std::stoi(p) <= 65535;
+        if (h.empty() || !port_ok) {
+            diag.message = "connect-to: '" + std::string(ct.substr(0, 100)) +
+                           "' is not HOST:PORT (e.g. 127.0.0.1:8443 or [::1]:8443)";
+            diag.hint = "Give the address to connect to as HOST:PORT; the Site still decides SNI, Host and "
+                        "certificate verification.";
+            diag.phase = "connect";
+            return errc::invalid_site;
+        }
+        out.connect_host = h;
+        out.connect_port = p;
+    }
+
+    if (auto proxy_url = detail::proxy_for_host(options.proxy, out.connect_host)) {
+        std::string why;
+        auto parsed = detail::parse_proxy_url(*proxy_url, why);
+        if (!parsed) {
+            diag.message = "proxy: " + why;
+            diag.hint = "Set the proxy as http://[user:password@]host:port (option proxy, --proxy or HTTPS_PROXY).";
+            diag.phase = "proxy";
+            return errc::proxy_failed;
+        }
+        out.proxy = std::move(*parsed);
+    }
+
+    auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+    // TLS 1.2 is the floor Salesforce itself enforces; anything older is refused outright.
+    SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+    ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::no_compression);
+    ctx->set_verify_mode(out.verify_peer ? ssl::verify_peer : ssl::verify_none);
+    error_code ec;
+    if (options.use_system_trust_store) {
+        ctx->set_default_verify_paths(ec);
+        ec.clear();  // a machine without a system store can still trust ca_file/ca_pem
+    }
+    if (!options.ca_file.empty()) {
+        ctx->load_verify_file(options.ca_file, ec);
+        if (ec) {
+            diag.message = "could not load the CA file '" + options.ca_file + "' (" + ec.message() + ")";
+            diag.hint = "Point the CA file option (--ca-file) at a readable PEM file with the CA certificate(s).";
+            diag.phase = "tls_handshake";
+            return errc::tls_failed;
+        }
+    }
+    if (!options.ca_pem.empty()) {
+        ctx->add_certificate_authority(boost::asio::buffer(options.ca_pem), ec);
+        if (ec) {
+            diag.message = "could not use the CA PEM text (" + ec.message() + ")";
+            diag.hint = "Pass PEM-encoded CA certificates ('-----BEGIN CERTIFICATE-----').";
+            diag.phase = "tls_handshake";
+            return errc::tls_failed;
+        }
+    }
+    out.tls_context = std::move(ctx);
+    return {};
+}
+
+SFCONNECT_DECL void HttpsTransport::close() noexcept {
+    if (stream_) {
+        error_code ignored;
+        boost::beast::get_lowest_layer(*stream_).socket().close(ignored);
+    }
+    stream_.reset();
+    buffer_.clear();
+    connected_ = false;
+    requests_on_connection_ = 0;
+}
+
+SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::resolve(
+    const std::string& host, const std::string& port, boost::asio::ip::tcp::resolver::results_type& out,
+    Diagnostics& diag) {
+    namespace net = boost::asio;
+    // tcp_stream's timer does not cover DNS: race the resolver against a timer that cancels it.
+    net::ip::tcp::resolver resolver(ex_);
+    net::steady_timer timer(ex_);
+    auto timed_out = std::make_shared<bool>(false);
+    timer.expires_after(settings_->timeouts.resolve);
+    timer.async_wait([timed_out, &resolver](error_code e) {
+        if (!e) {
+            *timed_out = true;
+            resolver.cancel();
+        }
+    });
+    auto [ec, results] = co_await resolver.async_resolve(host, port, net::as_tuple(net::use_awaitable));
+    timer.cancel();
+    diag.phase = "resolve";
+    diag.host = host;
+    if (*timed_out) {
+        diag.message = "resolving '" + host + "' took longer than the resolve timeout";
+        diag.hint = std::string(default_hint(errc::timeout));
+        co_return errc::timeout;
+    }
+    if (ec == net::error::operation_aborted) co_return ec;
+    if (ec) {
+        diag.message = "could not resolve '" + host + "' (" + ec.message() + ")";
+        diag.hint = std::string(default_hint(errc::dns_failed));
+        co_return errc::dns_failed;
+    }
+    out = std::move(results);
+    co_return error_code{};
+}
+
+SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::proxy_tunnel(Diagnostics& diag) {
+    namespace net = boost::asio;
+    namespace http = boost::beast::http;
+    auto& tcp = boost::beast::get_lowest_layer(*stream_);
+    const auto& proxy = *settings_->proxy;
+    const std::string authority = settings_->connect_host + ":" + settings_->connect_port;
+    http::request<http::empty_body> req{http::verb::connect, authority, 11};
+    req.set(http::field::host, authority);
+    if (!proxy.basic_credentials.empty())
+        req.set(http::field::proxy_authorization, "Basic " + detail::base64_encode(proxy.basic_credentials));
+    tcp.expires_after(settings_->timeouts.connect);
+    auto [we, wn] = co_await http::async_write(tcp, req, net::as_tuple(net::use_awaitable));
+    (void)wn;
+    error_code ec = we;
+    http::response_parser<http::empty_body> parser;
+    parser.skip(true);  // a CONNECT reply has no body; what follows belongs to the tunnel
+    if (!ec) {
+        auto [re, rn] = co_await http::async_read_header(tcp, buffer_, parser, net::as_tuple(net::use_awaitable));
+        (void)rn;
+        ec = re;
+    }
+    diag.phase = "proxy";
+    diag.host = proxy.host + ":" + proxy.port;
+    if (ec == net::error::operation_aborted) co_return ec;
+    if (ec == boost::beast::error::timeout) {
+        diag.message = "the proxy did not open the tunnel within the connect timeout";
+        diag.hint = std::string(default_hint(errc::timeout));
+        co_return errc::timeout;
+    }
+    if (ec) {
+        diag.message = "the proxy closed or failed the CONNECT request (" + ec.message() + ")";
+        diag.hint = std::string(default_hint(errc::proxy_failed));
+        co_return errc::proxy_failed;
+    }
+    const int status = static_cast<int>(parser.get().result_int());
+    if (status != 200) {
+        diag.http_status = status;
+        diag.server_message = std::string(parser.get().reason()).substr(0, 200);
+        diag.message = "the proxy refused to open a tunnel to " + authority + " (HTTP " + std::to_string(status) + ")";
+        diag.hint = status == 407 ? "The proxy needs credentials: use http://user:password@host:port."
+                                  : std::string(default_hint(errc::proxy_failed));
+        co_return errc::proxy_failed;
+    }
+    co_return error_code{};
+}
+
+SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagnostics& diag) {
+    namespace net = boost::asio;
+    namespace ssl = boost::asio::ssl;
+    close();
+    info_ = ConnectInfo{};
+    const auto& s = *settings_;
+    const bool via_proxy = s.proxy.has_value();
+    const std::string& tcp_host = via_proxy ? s.proxy->host : s.connect_host;
+    const std::string& tcp_port = via_proxy ? s.proxy->port : s.connect_port;
+
+    auto t0 = std::chrono::steady_clock::now();
+    net::ip::tcp::resolver::results_type endpoints;
+    if (auto ec = co_await resolve(tcp_host, tcp_port, endpoints, diag)) co_return ec;
+    info_.resolve = detail::elapsed_since(t0);
+
+    stream_.emplace(ex_, *s.tls_context);
+    auto& tcp = boost::beast::get_lowest_layer(*stream_);
+    t0 = std::chrono::steady_clock::now();
+    tcp.expires_after(s.timeouts.connect);
+    auto [cec, ep] = co_await tcp.async_connect(endpoints, net::as_tuple(net::use_awaitable));
+    diag.phase = "connect";
+    diag.host = tcp_host + ":" + tcp_port;
+    if (cec) {
+        close();
+        if (cec == net::error::operation_aborted) co_return cec;
+        if (cec == boost::beast::error::timeout) {
+            diag.message = "connecting to " + diag.host + " took longer than the connect timeout";
+            diag.hint = std::string(default_hint(errc::timeout));
+            co_return errc::timeout;
+        }
+        diag.message = "could not connect to " + diag.host + " (" + cec.message() + ")";
+        diag.hint = std::string(default_hint(via_proxy ? errc::proxy_failed : errc::connect_failed));
+        co_return via_proxy ? errc::proxy_failed : errc::connect_failed;
+    }
+    info_.connect = detail::elapsed_since(t0);
+    info_.peer = ep.address().to_string() + ":" + std::to_string(ep.port());
+    error_code ignored;
+    tcp.socket().set_option(net::ip::tcp::no_delay(true), ignored);
+
+    if (via_proxy) {
+        t0 = std::chrono::steady_clock::now();
+        if (auto ec = co_await proxy_tunnel(diag)) {
+            close();
+            co_return ec;
+        }
+        info_.proxy = detail::elapsed_since(t0);
+        info_.via_proxy = true;
+    }
+
+    // SNI and verification always use the Site, whatever address TCP went to (connect-to, proxy).
+    if (!SSL_set_tlsext_host_name(stream_->native_handle(), s.host.c_str())) {
+        close();
+        diag.phase = "tls_handshake";
+        diag.message = "could not set the TLS server name (SNI) to '" + s.host + "'";
+        co_return errc::tls_failed;
+    }
+    verify_failure_->clear();
+    if (s.verify_peer) {
+        stream_->set_verify_mode(ssl::verify_peer);
+        stream_->set_verify_callback(
+            [host = s.host, why = verify_failure_](bool preverified, ssl::verify_context& ctx) {
+                if (!preverified) {
+                    const int err = X509_STORE_CTX_get_error(ctx.native_handle());
+                    if (why->empty()) *why = X509_verify_cert_error_string(err);
+                    return false;
+                }
+                const bool ok = ssl::host_name_verification(host)(preverified, ctx);
+                if (!ok && why->empty()) *why = "the certificate is not valid for host '" + host + "'";
+                return ok;
+            });
+    } else {
+        stream_->set_verify_mode(ssl::verify_none);
+    }
+    t0 = std::chrono::steady_clock::now();
+    tcp.expires_after(s.timeouts.tls_handshake);
+    auto [hec] = co_await stream_->async_handshake(ssl::stream_base::client, net::as_tuple(net::use_awaitable));
+    diag.phase = "tls_handshake";
+    diag.host = s.host;
+    if (hec) {
+        close();
+        if (hec == net::error::operation_aborted) co_return hec;
+        if (hec == boost::beast::error::timeout) {
+            diag.message = "the TLS handshake with " + s.host + " took longer than the handshake timeout";
+            diag.hint = std::string(default_hint(errc::timeout));
+            co_return errc::timeout;
+        }
+        diag.message = "TLS with " + s.host + " failed: " +
+                       (verify_failure_->empty() ? hec.message() : "certificate verification failed: " + *verify_failure_);
+        diag.hint = std::string(default_hint(errc::tls_failed));
+        co_return errc::tls_failed;
+    }
+    info_.tls_handshake = detail::elapsed_since(t0);
+    info_.tls_version = SSL_get_version(stream_->native_handle());
+    if (const char* cipher = SSL_get_cipher_name(stream_->native_handle())) info_.cipher = cipher;
+    connected_ = true;
+    diag.clear();
+    co_return error_code{};
+}
+
+SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::exchange(HttpRequest& req, HttpResponse& res,
+                                                                           const ExchangeLimits& limits,
+                                                                           Diagnostics& diag) {
+    namespace net = boost::asio;
+    namespace http = boost::beast::http;
+    bool reused = is_open();
+    if (!reused) {
+        if (auto ec = co_await connect(diag)) co_return ec;
+    }
+    for (int attempt = 0;; ++attempt) {
+        auto& tcp = boost::beast::get_lowest_layer(*stream_);
+        // One deadline covers writing the request and reading the whole reply.
+        tcp.expires_after(settings_->timeouts.request);
+        ++requests_on_connection_;
+        auto [wec, wn] = co_await http::async_write(*stream_, req, net::as_tuple(net::use_awaitable));
+        (void)wn;
+        error_code ec = wec;
+        bool got_some = false;
+        if (!ec) {
+            http::response_parser<http::string_body> parser;
+            parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
+            parser.body_limit(limits.body_bytes);
+            auto [rec, rn] = co_await http::async_read(*stream_, buffer_, parser, net::as_tuple(net::use_awaitable));
+            (void)rn;
+            if (!rec) {
+                res = parser.release();
+                tcp.expires_never();
+                if (!res.keep_alive()) close();
+                diag.clear();
+                co_return error_code{};
+            }
+            ec = rec;
+            got_some = parser.got_some();
+        }
+        close();
+        // The server may have closed an idle kept-alive connection just as we reused it: nothing of the
+        // request was processed, so one fresh connection gets it once more.
+        if (reused && attempt == 0 && !got_some && detail::is_closed_connection_error(ec)) {
+            reused = false;
+            if (auto cec = co_await connect(diag)) co_return cec;
+            continue;
+        }
+        diag.host = settings_->host;
+        co_return detail::map_io_error(ec, "request", &limits, diag);
+    }
+}
+
+}  // namespace sfconnect
+
+#endif
