@@ -90,7 +90,7 @@ enum class FaultKind {
 struct Fault {
     /// What to do.
     FaultKind kind = FaultKind::reply;
-    /// HTTP status for `reply` and `redirect` (100-199 are not allowed).
+    /// HTTP status for `reply` and `redirect` (200-999; 1xx interim replies are not supported).
     int status = 200;
     /// Content-Type for `reply` (omitted when empty).
     std::string content_type = "application/json";
@@ -289,7 +289,9 @@ public:
 
     /// Every token issued so far now answers 401 INVALID_SESSION_ID (tokens issued later are fine).
     SFCONNECT_DECL void expire_all_tokens();
-    /// Closes (TCP, server side) every connection that waits for its next request; returns when done.
+    /// Closes (TCP, server side) every keep-alive connection that waits for its next request, as an
+    /// idle timeout would; returns when done. A connection whose reply is still being written is
+    /// closed right after that write, so a client that already read its reply never gets another one.
     SFCONNECT_DECL void close_idle_connections();
 
     /// A snapshot of the counters.

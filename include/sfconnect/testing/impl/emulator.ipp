@@ -218,9 +218,13 @@ struct Emulator::Impl {
     using tls_stream = boost::asio::ssl::stream<boost::beast::tcp_stream>;
 
     // A live connection as seen by close_idle_connections(); touched on the server thread only.
+    // A connection still writing a reply counts as idle once that write ends: its client may
+    // already hold the whole reply before the server thread sees the write complete.
     struct ConnectionEntry {
+        enum State { handshake, waiting, busy, writing };
         boost::beast::tcp_stream* tcp = nullptr;
-        bool idle = false;
+        State state = handshake;
+        bool close_after_write = false;
     };
 
     // Everything that exists only while running. Member order matters: destroying the
@@ -933,7 +937,8 @@ struct Emulator::Impl {
         } active(*this);
 
         tls_stream stream(std::move(socket), rt.ssl);
-        ConnectionEntry entry{&stream.next_layer(), false};
+        ConnectionEntry entry;
+        entry.tcp = &stream.next_layer();
         rt.connections.insert(&entry);
         struct Unregister {
             Runtime& rt;
@@ -956,7 +961,7 @@ struct Emulator::Impl {
             http::request_parser<http::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(detail::max_header_bytes));
             parser.body_limit(detail::max_body_bytes);
-            entry.idle = true;
+            entry.state = ConnectionEntry::waiting;
             if (opts.idle_timeout.count() > 0) {
                 stream.next_layer().expires_after(opts.idle_timeout);
             } else {
@@ -964,7 +969,7 @@ struct Emulator::Impl {
             }
             auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, as_tuple(use_awaitable));
             (void)read_bytes;
-            entry.idle = false;
+            entry.state = ConnectionEntry::busy;
             if (read_error) {
                 if (read_error == http::error::header_limit) {
                     co_await reject(stream, 431);
@@ -1029,10 +1034,16 @@ struct Emulator::Impl {
 
             stream.next_layer().expires_after(std::chrono::seconds(30));
             const std::string wire = detail::serialize_reply(reply, keep_alive, head);
+            entry.state = ConnectionEntry::writing;
             auto [write_error, written] =
                 co_await asio::async_write(stream, asio::buffer(wire), as_tuple(use_awaitable));
             (void)written;
+            entry.state = ConnectionEntry::busy;
             if (write_error) {
+                co_return;
+            }
+            if (entry.close_after_write) {
+                hard_close(stream);
                 co_return;
             }
             if (!keep_alive) {
@@ -1130,10 +1141,12 @@ struct Emulator::Impl {
         Runtime& rt = *runtime;
         const auto close_idle = [&rt] {
             for (ConnectionEntry* entry : rt.connections) {
-                if (entry->idle) {
+                if (entry->state == ConnectionEntry::waiting) {
                     boost::system::error_code ignored;
                     entry->tcp->socket().shutdown(tcp::socket::shutdown_both, ignored);
                     entry->tcp->close();
+                } else if (entry->state == ConnectionEntry::writing) {
+                    entry->close_after_write = true;
                 }
             }
         };
