@@ -1,0 +1,235 @@
+// TokenClient's cache and retry decisions through its real code path, with a scripted transport
+// (no sockets, no TLS) and an injected clock (no real sleeps for expiry).
+#include <sfconnect/token_client.hpp>
+
+#include "catch.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <deque>
+#include <functional>
+
+namespace net = boost::asio;
+using namespace std::chrono_literals;
+using namespace sfconnect;
+
+namespace {
+
+struct TestClock {
+    using duration = std::chrono::steady_clock::duration;
+    using rep = duration::rep;
+    using period = duration::period;
+    using time_point = std::chrono::time_point<TestClock>;
+    static constexpr bool is_steady = true;
+    static inline duration offset{};
+    static time_point now() { return time_point(std::chrono::steady_clock::now().time_since_epoch() + offset); }
+    static void advance(duration d) { offset += d; }
+};
+
+const char* const test_secret = "scripted-consumer-secret-0123456789";
+
+// What the scripted "server" answers; the default is a valid, signed token reply.
+struct Script {
+    static inline std::deque<std::function<void(HttpResponse&)>> token_replies;
+    static inline int token_posts = 0;
+    static inline int api_calls = 0;
+    static void reset() {
+        token_replies.clear();
+        token_posts = 0;
+        api_calls = 0;
+        TestClock::offset = {};
+    }
+    static void valid_token(HttpResponse& res) {
+        const std::string id = "https://login.salesforce.com/id/00D5g000004sfcAEAQ/0055g00000AbCdEAAY";
+        const std::string issued = std::to_string(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count());
+        const std::string sig = compute_token_signature(Secret(test_secret), id, issued);
+        res.result(200);
+        res.set(boost::beast::http::field::content_type, "application/json");
+        res.body() = R"({"access_token":"00D5g000004sfcA!tok)" + std::to_string(token_posts) +
+                     R"(","instance_url":"https://acme.my.salesforce.com","id":")" + id +
+                     R"(","token_type":"Bearer","issued_at":")" + issued + R"(","signature":")" + sig + R"("})";
+    }
+};
+
+class ScriptedTransport {
+public:
+    ScriptedTransport(net::any_io_executor, std::shared_ptr<const TransportSettings>) {}
+    bool is_open() const noexcept { return open_; }
+    const ConnectInfo& connect_info() const noexcept { return info_; }
+    net::awaitable<error_code> connect(Diagnostics&) {
+        open_ = true;
+        co_return error_code{};
+    }
+    net::awaitable<error_code> exchange(HttpRequest& req, HttpResponse& res, const ExchangeLimits&, Diagnostics&) {
+        open_ = true;
+        res.version(11);
+        res.keep_alive(true);
+        if (req.target() == "/services/oauth2/token") {
+            ++Script::token_posts;
+            if (!Script::token_replies.empty()) {
+                auto f = std::move(Script::token_replies.front());
+                Script::token_replies.pop_front();
+                f(res);
+            } else {
+                Script::valid_token(res);
+            }
+        } else {
+            ++Script::api_calls;
+            res.result(200);
+            res.set(boost::beast::http::field::content_type, "application/json");
+            res.body() = "{}";
+        }
+        res.prepare_payload();
+        co_return error_code{};
+    }
+    void close() noexcept { open_ = false; }
+
+private:
+    bool open_ = false;
+    ConnectInfo info_;
+};
+
+using ScriptedClient = BasicTokenClient<ScriptedTransport, TestClock>;
+
+TokenClientOptions fast_options() {
+    TokenClientOptions o;
+    o.proxy = "";
+    o.retry.base_delay = 1ms;
+    o.retry.max_delay = 2ms;
+    o.error_hold = 0ms;
+    return o;
+}
+
+TokenPtr get(ScriptedClient& c, net::io_context& io, error_code* ec_out = nullptr) {
+    TokenPtr out;
+    c.async_get_token([&](error_code ec, TokenPtr t) {
+        if (ec_out) *ec_out = ec;
+        out = std::move(t);
+    });
+    io.restart();
+    io.run();
+    return out;
+}
+
+ConsumerCredentials creds() { return ConsumerCredentials::create("3MVG9scriptedKey", test_secret).value(); }
+
+}  // namespace
+
+TEST_CASE("scripted: an expired token is fetched again, with no real waiting", "[scripted][cache]") {
+    Script::reset();
+    net::io_context io;
+    ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
+    auto t1 = get(client, io);
+    REQUIRE(t1);
+    CHECK(t1->signature_verified);
+    CHECK(Script::token_posts == 1);
+    TestClock::advance(60min);
+    CHECK(get(client, io) == t1);
+    CHECK(Script::token_posts == 1);
+    TestClock::advance(46min);  // past the assumed 105 min
+    auto t2 = get(client, io);
+    CHECK(t2 != t1);
+    CHECK(Script::token_posts == 2);
+}
+
+TEST_CASE("scripted: inside the soft window the cached token is served and refreshed in the background",
+          "[scripted][cache]") {
+    Script::reset();
+    net::io_context io;
+    ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
+    auto t1 = get(client, io);
+    TestClock::advance(101min);
+    TokenPtr served;
+    client.async_get_token([&](error_code, TokenPtr t) { served = t; });
+    io.restart();
+    io.run();
+    CHECK(served == t1);                     // no waiting
+    CHECK(Script::token_posts == 2);         // one background refresh
+    CHECK(client.cached_token() != t1);      // replaced
+}
+
+TEST_CASE("scripted: a failed background refresh keeps serving the working token", "[scripted][cache]") {
+    Script::reset();
+    net::io_context io;
+    ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
+    auto t1 = get(client, io);
+    TestClock::advance(101min);
+    Script::token_replies.push_back([](HttpResponse& res) {
+        res.result(400);
+        res.set(boost::beast::http::field::content_type, "application/json");
+        res.body() = R"({"error":"invalid_client_id","error_description":"client identifier invalid"})";
+    });
+    CHECK(get(client, io) == t1);
+    CHECK(client.cached_token() == t1);
+}
+
+TEST_CASE("scripted: non-recoverable errors are held briefly, then tried again", "[scripted][hold]") {
+    Script::reset();
+    net::io_context io;
+    auto o = fast_options();
+    o.error_hold = 10s;
+    ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), o);
+    for (int i = 0; i < 2; ++i)
+        Script::token_replies.push_back([](HttpResponse& res) {
+            res.result(400);
+            res.set(boost::beast::http::field::content_type, "application/json");
+            res.body() = R"({"error":"invalid_grant","error_description":"no client credentials user enabled"})";
+        });
+    error_code ec;
+    CHECK_FALSE(get(client, io, &ec));
+    CHECK(ec == oauth_errc::no_run_as_user);
+    for (int i = 0; i < 20; ++i) {
+        Diagnostics diag;
+        error_code held;
+        client.async_get_token(diag, [&](error_code e, TokenPtr) { held = e; });
+        io.restart();
+        io.run();
+        CHECK(held == oauth_errc::no_run_as_user);
+        CHECK(diag.server_message == "no client credentials user enabled");
+    }
+    CHECK(Script::token_posts == 1);  // the endpoint was not hammered
+    TestClock::advance(16s);           // beyond the jittered hold (at most 1.5 x 10 s)
+    CHECK(get(client, io, &ec) == nullptr);
+    CHECK(Script::token_posts == 2);
+    TestClock::advance(16s);
+    CHECK(get(client, io, &ec) != nullptr);  // fixed in Salesforce: works again
+}
+
+TEST_CASE("scripted: the grant is retried on 5xx, never on 4xx", "[scripted][retry]") {
+    Script::reset();
+    net::io_context io;
+    ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
+    Script::token_replies.push_back([](HttpResponse& res) {
+        res.result(502);
+        res.body() = "bad gateway";
+    });
+    CHECK(get(client, io));
+    CHECK(Script::token_posts == 2);
+    CHECK(client.stats().retries == 1);
+
+    Script::reset();
+    ScriptedClient client2(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
+    Script::token_replies.push_back([](HttpResponse& res) {
+        res.result(400);
+        res.set(boost::beast::http::field::content_type, "application/json");
+        res.body() = R"({"error":"invalid_client","error_description":"invalid client credentials"})";
+    });
+    error_code ec;
+    CHECK_FALSE(get(client2, io, &ec));
+    CHECK(ec == oauth_errc::invalid_client_secret);
+    CHECK(Script::token_posts == 1);
+}
+
+TEST_CASE("scripted: 10,000 concurrent cold-cache callers share one fetch", "[scripted][herd]") {
+    Script::reset();
+    net::io_context io;
+    ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
+    int ok = 0;
+    for (int i = 0; i < 10'000; ++i)
+        client.async_get_token([&](error_code ec, TokenPtr) { ok += !ec; });
+    io.run();
+    CHECK(ok == 10'000);
+    CHECK(Script::token_posts == 1);
+}
