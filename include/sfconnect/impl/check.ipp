@@ -244,32 +244,37 @@ SFCONNECT_DECL std::string CheckReport::to_json() const {
     return out;
 }
 
+namespace detail::check_impl {
+// A named function, not a lambda: a lambda inside the coroutine has no linkage, which g++ rejects
+// (-Wsubobject-linkage) when run_check is compiled out of line (SFCONNECT_SEPARATE_COMPILATION).
+SFCONNECT_DECL std::pair<error_code, CheckReport> finish_report(CheckReport& rep, const Secret& secret, error_code ec,
+                                                               std::initializer_list<std::string_view> tokens = {}) {
+    scrub_report(rep, {secret.reveal()});
+    for (std::string_view t : tokens) scrub_report(rep, {t});
+    return {ec, std::move(rep)};
+}
+}  // namespace detail::check_impl
+
 SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail::run_check(
     CheckInput input, TokenClientOptions options, CheckOptions check_options) {
     namespace net = boost::asio;
     using namespace detail::check_impl;
     using clock = std::chrono::steady_clock;
-    using result = std::pair<error_code, CheckReport>;
     constexpr auto awaitable_tuple = net::as_tuple(net::use_awaitable);
 
     CheckReport rep;
     rep.site = input.site;
     for (std::string_view name : check_step_names) rep.steps.push_back(CheckStep{std::string(name), false, false, 0, {}});
     const Secret secret = std::move(input.consumer_secret);
-    auto finish = [&](error_code ec, std::initializer_list<std::string_view> tokens = {}) {
-        scrub_report(rep, {secret.reveal()});
-        for (std::string_view t : tokens) scrub_report(rep, {t});
-        return result{ec, std::move(rep)};
-    };
 
     // ---- site: the Site and the credentials, validated without any network ----------------------
     auto t0 = clock::now();
     Diagnostics diag;
     auto site = Site::parse(input.site, diag);
-    if (!site) co_return finish(fail(rep, site_step, ms_since(t0), site.error(), diag));
+    if (!site) co_return finish_report(rep, secret, fail(rep, site_step, ms_since(t0), site.error(), diag));
     rep.site = std::string(site->host());
     auto creds = ConsumerCredentials::create(input.consumer_key, secret.reveal(), diag);
-    if (!creds) co_return finish(fail(rep, site_step, ms_since(t0), creds.error(), diag));
+    if (!creds) co_return finish_report(rep, secret, fail(rep, site_step, ms_since(t0), creds.error(), diag));
     mark_passed(rep.steps[site_step], ms_since(t0),
                 std::string(site->host()) + " (" + std::string(site_kind_text(site->kind())) + ")");
 
@@ -291,12 +296,12 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail
             if (client.stats().connections == 0) {
                 // The TLS settings themselves are unusable (CA file, PEM): nothing was connected.
                 rep.steps[connect_step].detail = "not attempted: the TLS settings are invalid";
-                co_return finish(fail(rep, tls_step, connect_total, cec, diag));
+                co_return finish_report(rep, secret, fail(rep, tls_step, connect_total, cec, diag));
             }
             mark_passed(rep.steps[connect_step], tcp_ms, info.peer + (info.via_proxy ? " via proxy" : ""));
-            co_return finish(fail(rep, tls_step, std::max(0.0, connect_total - tcp_ms), cec, diag));
+            co_return finish_report(rep, secret, fail(rep, tls_step, std::max(0.0, connect_total - tcp_ms), cec, diag));
         }
-        co_return finish(fail(rep, connect_step, connect_total, cec, diag));
+        co_return finish_report(rep, secret, fail(rep, connect_step, connect_total, cec, diag));
     }
     mark_passed(rep.steps[connect_step], tcp_ms, info.peer + (info.via_proxy ? " via proxy" : ""));
     mark_passed(rep.steps[tls_step], to_ms(info.tls_handshake),
@@ -311,7 +316,7 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail
     auto [tec, tok] = co_await std::move(token_op);
     if (tec || !tok) {
         if (!tec) tec = errc::bad_response;
-        co_return finish(fail(rep, token_step, ms_since(t0), tec, diag));
+        co_return finish_report(rep, secret, fail(rep, token_step, ms_since(t0), tec, diag));
     }
     CheckTokenSummary ts;
     ts.instance_url = tok->instance_url;
@@ -349,7 +354,7 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail
                     ": it is newer than the org's release or has been retired. Choose a version the org lists at "
                     "GET /services/data/ (the check's API version option).";
     }
-    if (aec) co_return finish(fail(rep, api_step, ms_since(t0), aec, diag), {tok_text, latest_text});
+    if (aec) co_return finish_report(rep, secret, fail(rep, api_step, ms_since(t0), aec, diag), {tok_text, latest_text});
     std::string api_detail = "REST API v" + std::string(check_options.api_version.str()) + " answered";
     if (api_res.limit_info && api_res.limit_info->api_usage) {
         api_detail += ", API usage " + std::to_string(api_res.limit_info->api_usage->used) + "/" +
@@ -384,11 +389,11 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail
     }
     const TokenPtr last = client.cached_token();
     const std::string_view last_text = last ? last->access_token.reveal() : std::string_view{};
-    if (iec) co_return finish(fail(rep, identity_step, ms_since(t0), iec, diag), {tok_text, latest_text, last_text});
+    if (iec) co_return finish_report(rep, secret, fail(rep, identity_step, ms_since(t0), iec, diag), {tok_text, latest_text, last_text});
     rep.identity = who;
     mark_passed(rep.steps[identity_step], ms_since(t0), "Run As user " + who.username);
     rep.ok = true;
-    co_return finish(error_code{}, {tok_text, latest_text, last_text});
+    co_return finish_report(rep, secret, error_code{}, {tok_text, latest_text, last_text});
 }
 
 }  // namespace sfconnect

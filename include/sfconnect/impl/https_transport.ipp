@@ -18,12 +18,6 @@ inline std::chrono::microseconds elapsed_since(std::chrono::steady_clock::time_p
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
 }
 
-inline std::string base64_encode(std::string_view in) {
-    std::string out;
-    out.resize(boost::beast::detail::base64::encoded_size(in.size()));
-    out.resize(boost::beast::detail::base64::encode(out.data(), in.data(), in.size()));
-    return out;
-}
 
 inline bool is_closed_connection_error(const error_code& ec) {
     namespace net = boost::asio;
