@@ -20,7 +20,7 @@ struct TestClock {
     using rep = duration::rep;
     using period = duration::period;
     using time_point = std::chrono::time_point<TestClock>;
-    static constexpr bool is_steady = true;
+    [[maybe_unused]] static constexpr bool is_steady = true;
     static inline duration offset{};
     static time_point now() { return time_point(std::chrono::steady_clock::now().time_since_epoch() + offset); }
     static void advance(duration d) { offset += d; }
