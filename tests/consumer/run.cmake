@@ -1,0 +1,36 @@
+# ctest -P script: MODE=find_package installs sfconnect to a temporary prefix and builds the consumer
+# with find_package; MODE=add_subdirectory builds it with add_subdirectory. Then runs it.
+set(work ${BINARY_DIR}/consumer-${MODE})
+file(REMOVE_RECURSE ${work})
+set(extra "")
+if(MODE STREQUAL "find_package")
+  execute_process(COMMAND ${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${work}/prefix
+                  RESULT_VARIABLE rc OUTPUT_QUIET)
+  if(rc)
+    message(FATAL_ERROR "cmake --install failed")
+  endif()
+  foreach(f share/cmake/sfconnect/sfconnectConfig.cmake share/cmake/sfconnect/sfconnectConfigVersion.cmake
+            include/sfconnect/sfconnect.hpp bin/sfconnect-check)
+    if(NOT EXISTS ${work}/prefix/${f})
+      message(FATAL_ERROR "the install is missing ${f}")
+    endif()
+  endforeach()
+  set(extra -DCMAKE_PREFIX_PATH=${work}/prefix)
+else()
+  set(extra -DSFCONNECT_SOURCE_DIR=${SOURCE_DIR})
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${work}/build -G Ninja
+                        -DCMAKE_CXX_COMPILER=${COMPILER} ${extra}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc)
+  message(FATAL_ERROR "configuring the consumer failed:\n${out}\n${err}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${work}/build RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc)
+  message(FATAL_ERROR "building the consumer failed:\n${out}\n${err}")
+endif()
+execute_process(COMMAND ${work}/build/consumer RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(rc)
+  message(FATAL_ERROR "the consumer failed: ${out}")
+endif()
+message(STATUS "${out}")
