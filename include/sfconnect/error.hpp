@@ -77,7 +77,8 @@ inline error_code make_error_code(api_errc e) noexcept { return {static_cast<int
 
 /// The stable identifier of an sfconnect error ("invalid_site", "no_run_as_user", ...), used
 /// verbatim in Save & Check reports. Success gives "ok"; Asio's operation_aborted gives
-/// "operation_aborted"; any other foreign code gives "unknown".
+/// "operation_aborted"; boost::system::errc::invalid_argument (bad endpoint value, API version or
+/// header) gives "invalid_argument"; any other foreign code gives "unknown".
 SFCONNECT_DECL std::string_view error_id(const error_code& ec) noexcept;
 
 /// The general remediation hint for an error (Diagnostics::hint usually carries a more specific one).

@@ -54,6 +54,7 @@ TEST_CASE("every error code has the stable identifier the reports use", "[error]
     CHECK(error_id(error_code{}) == "ok");
     CHECK(error_id(boost::asio::error::operation_aborted) == "operation_aborted");
     CHECK(error_id(boost::asio::error::host_not_found) == "unknown");
+    CHECK(error_id(make_error_code(boost::system::errc::invalid_argument)) == "invalid_argument");
 }
 
 TEST_CASE("categories have stable dotted names and convert to std::error_code", "[error]") {

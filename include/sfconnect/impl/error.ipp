@@ -160,6 +160,8 @@ SFCONNECT_DECL std::string_view error_id(const error_code& ec) noexcept {
     if (!ec) return "ok";
     if (const auto* info = detail::find_info(ec)) return info->id;
     if (ec == boost::asio::error::operation_aborted) return "operation_aborted";
+    // Endpoint values, API versions and request headers are checked with the generic code.
+    if (ec == boost::system::errc::invalid_argument) return "invalid_argument";
     return "unknown";
 }
 
