@@ -1,0 +1,70 @@
+// Copyright (c) 2026 sfconnect developers. Distributed under the Boost Software License, Version 1.0.
+#ifndef SFCONNECT_EXAMPLES_EXAMPLE_ORG_HPP
+#define SFCONNECT_EXAMPLES_EXAMPLE_ORG_HPP
+
+// Shared by the examples so that each stays short. Which org an example talks to:
+//   no argument, SFCONNECT_SITE unset  the built-in emulator (sfconnect::testing::Emulator), in-process
+//   example acme.my.salesforce.com     a real org; the Consumer Key and Secret come from
+//   SFCONNECT_SITE=acme.my.salesforce.com  SFCONNECT_CONSUMER_KEY and SFCONNECT_CONSUMER_SECRET
+// The secret and the access token are never printed.
+
+#include <sfconnect/sfconnect.hpp>
+#include <sfconnect/testing/emulator.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace example {
+
+/// What a TokenClient needs, plus the emulator when the example runs against it.
+struct Org {
+    std::unique_ptr<sfconnect::testing::Emulator> emulator;  ///< null for a real org
+    sfconnect::Site site;                                    ///< the org's My Domain host
+    sfconnect::ConsumerCredentials credentials;              ///< Consumer Key and Secret
+    sfconnect::TokenClientOptions options;                   ///< trust and routing
+};
+
+/// Prints an input error with its hint and exits with status 2.
+[[noreturn]] inline void exit_on_bad_input(const sfconnect::error_code& ec, const sfconnect::Diagnostics& diag) {
+    std::cerr << sfconnect::to_string(ec, diag) << "\nHow to fix: " << diag.hint << '\n';
+    std::exit(2);
+}
+
+/// Starts the emulator on 127.0.0.1 and returns options that reach it: trust its run-time CA,
+/// connect to its port, and keep the Site for SNI, the Host header and certificate checks.
+inline Org emulator_org() {
+    auto emulator = std::make_unique<sfconnect::testing::Emulator>();
+    emulator->start();
+    sfconnect::TokenClientOptions options;
+    options.ca_pem = emulator->ca_certificate_pem();
+    options.use_system_trust_store = false;
+    options.connect_to = emulator->connect_to();
+    options.proxy = "";  // loopback: an HTTPS_PROXY from the environment must not capture it
+    auto site = sfconnect::Site::parse(emulator->site()).value();
+    auto credentials =
+        sfconnect::ConsumerCredentials::create(emulator->consumer_key(), emulator->consumer_secret()).value();
+    std::cerr << "(no Site given: using the built-in emulator, " << site << " at " << emulator->connect_to()
+              << ")\n";
+    return Org{std::move(emulator), site, std::move(credentials), std::move(options)};
+}
+
+/// The org named by argv[1] or SFCONNECT_SITE, else the emulator.
+inline Org org_from_args(int argc, char** argv) {
+    std::string site_text = argc > 1 ? argv[1] : "";
+    if (const char* env = std::getenv("SFCONNECT_SITE"); site_text.empty() && env != nullptr) site_text = env;
+    if (site_text.empty()) return emulator_org();
+
+    sfconnect::Diagnostics diag;
+    auto site = sfconnect::Site::parse(site_text, diag);
+    if (!site) exit_on_bad_input(site.error(), diag);
+    auto credentials = sfconnect::ConsumerCredentials::from_env(diag);
+    if (!credentials) exit_on_bad_input(credentials.error(), diag);
+    return Org{nullptr, *site, std::move(*credentials), {}};
+}
+
+}  // namespace example
+
+#endif
