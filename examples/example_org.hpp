@@ -38,11 +38,13 @@ struct Org {
 inline Org emulator_org() {
     auto emulator = std::make_unique<sfconnect::testing::Emulator>();
     emulator->start();
+    //[emulator_options
     sfconnect::TokenClientOptions options;
-    options.ca_pem = emulator->ca_certificate_pem();
-    options.use_system_trust_store = false;
-    options.connect_to = emulator->connect_to();
+    options.ca_pem = emulator->ca_certificate_pem();  // trust the emulator's run-time CA ...
+    options.use_system_trust_store = false;           // ... and nothing else
+    options.connect_to = emulator->connect_to();      // "127.0.0.1:<port>"; the Site stays the TLS name
     options.proxy = "";  // loopback: an HTTPS_PROXY from the environment must not capture it
+    //]
     auto site = sfconnect::Site::parse(emulator->site()).value();
     auto credentials =
         sfconnect::ConsumerCredentials::create(emulator->consumer_key(), emulator->consumer_secret()).value();
