@@ -27,7 +27,7 @@ namespace sfconnect {
 struct AccessToken {
     /// The bearer token. Secret: never logged, never in diagnostics.
     Secret access_token;
-    /// Base URL for REST calls, e.g. "https://acme.my.salesforce.com" (a trailing "/" is removed).
+    /// Base URL for REST calls, such as "https://acme.my.salesforce.com" (a trailing "/" is removed).
     /// Checked to be https on the Site's host or a Salesforce host, without port, user or path.
     std::string instance_url;
     /// Identity URL as received, e.g. "https://login.salesforce.com/id/00D.../005...".

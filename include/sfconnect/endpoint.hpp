@@ -34,7 +34,14 @@
 namespace sfconnect {
 
 /// HTTP request method. `del` is DELETE (`delete` is a keyword).
-enum class Method { get, post, put, patch, del, head };
+enum class Method {
+    get,    ///< GET
+    post,   ///< POST
+    put,    ///< PUT
+    patch,  ///< PATCH
+    del,    ///< DELETE
+    head    ///< HEAD
+};
 
 /// The method as it appears on the request line: "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD".
 constexpr std::string_view to_string(Method m) noexcept {
@@ -69,8 +76,8 @@ public:
     /// when it came from runtime_target() or with_query().
     const std::string& path() const noexcept { return path_; }
 
-    /// A copy with the query parameter `name=value` appended ('?' first, then '&'); both are
-    /// percent-encoded (everything but unreserved characters, so a space becomes %20), e.g.
+    /// A copy with the query parameter `name=value` appended ('?' first, then '&'). Both are
+    /// percent-encoded (everything but unreserved characters, so a space becomes %20), as in
     /// `endpoints::query.bind("64.0").with_query("q", "SELECT Id FROM Account")`. Throws
     /// std::invalid_argument for an empty name.
     SFCONNECT_DECL Target with_query(std::string_view name, std::string_view value) const;
@@ -102,10 +109,10 @@ SFCONNECT_DECL Target make_target(Method m, std::span<const std::string_view> li
 
 }  // namespace detail
 
-/// The escape hatch for a request target known only at run time, e.g. the `nextRecordsUrl` a query
+/// The escape hatch for a request target known only at run time, such as the `nextRecordsUrl` a query
 /// returns ("/services/data/v64.0/query/01gxx-2000"). The text is used as given (not re-encoded),
 /// so it is validated: it must start with "/services/" (no scheme, no host), contain only RFC 3986
-/// path/query characters with complete %XX escapes (no spaces, CR/LF or other control characters,
+/// path/query characters with complete percent escapes (no spaces, CR/LF or other control characters,
 /// no raw non-ASCII bytes, no backslash), no '#', no empty segment and no "." / ".." segment or
 /// ".." anywhere in the path part. A '?' query part is kept. On failure returns
 /// boost::system::errc::invalid_argument and replaces `diag` with a message naming the value.
@@ -278,14 +285,18 @@ Target bind_by_name(const Binder& binder, std::index_sequence<I...>, const Named
 /// A REST endpoint: a method and a path template checked at compile time.
 ///
 /// Template syntax: a literal path that starts with '/', made of RFC 3986 pchar characters, '/'
-/// and complete %XX escapes, with placeholders `{name}` (name: [A-Za-z0-9_]+, unique). A
-/// placeholder may share a segment with literal text ("v{version}", "{a}-{b}") but never spans
-/// '/', and two placeholders need literal text between them. No '?' or '#' (queries are not part
-/// of endpoint templates), no literal "." / ".." segment. Anything else does not compile; the error
-/// names the rule, e.g. `endpoint_template_error_unbalanced_braces`.
+/// and complete percent escapes ("%" and two hex digits), with placeholders `{name}` (name:
+/// [A-Za-z0-9_]+, unique). A placeholder may share a segment with literal text ("v{version}",
+/// "{a}-{b}") but never spans '/', and two placeholders need literal text between them. No '?' or
+/// '#' (queries are not part of endpoint templates), no literal "." / ".." segment. Anything else
+/// does not compile; the error names the rule, e.g. `endpoint_template_error_unbalanced_braces`.
 ///
 /// Binding (see bind()): the placeholder named "version" takes an ApiVersion, every other one text.
 /// Each text value is percent-encoded for a single path segment and must not be empty.
+///
+/// Positional binding, `bind(v1, v2, ...)`, comes from a detail base class through a
+/// using-declaration, so the reference does not list it among the members: exactly one value per
+/// placeholder in template order, as in `endpoints::sobject.bind("64.0", "Account", id)`.
 template <fixed_string Path, Method M = Method::get>
     requires(detail::endpoint_template_is_valid<Path>())
 class Endpoint : public detail::PositionalBind<Path, M> {
@@ -301,7 +312,7 @@ public:
     static constexpr std::size_t placeholder_count = Info::count;
     /// Placeholder names in template order, e.g. {"version", "sobject", "id"}.
     static constexpr std::array<std::string_view, placeholder_count> placeholder_names = Info::names;
-    /// The literal text around the placeholders: placeholder_count + 1 pieces, e.g.
+    /// The literal text around the placeholders: placeholder_count + 1 pieces, such as
     /// {"/services/data/v", "/sobjects/", "/", ""}.
     static constexpr std::array<std::string_view, placeholder_count + 1> literal_pieces = Info::literals;
 

@@ -7,6 +7,21 @@
 /// A program that only validates input can include the light headers alone (site.hpp,
 /// consumer_credentials.hpp, endpoint.hpp, error.hpp): they do not pull in Beast or TLS.
 
+/// @namespace sfconnect
+/// The SDK: input validation (Site, ConsumerCredentials, ApiVersion, Endpoint), the token client
+/// (TokenClient), Save & Check (async_check) and the error vocabulary (errc, Diagnostics). Names in
+/// the nested `detail` namespaces are private and may change without notice.
+
+/// @namespace sfconnect::endpoints
+/// The Salesforce endpoints the SDK uses, as compile-time checked Endpoint constants.
+
+/// @namespace sfconnect::literals
+/// User-defined literals: `"acme.my.salesforce.com"_site` and `"sobject"_p = "Account"`.
+
+/// @namespace sfconnect::testing
+/// Test support, not needed in production: the in-process Salesforce emulator (Emulator) and a
+/// run-time test certificate authority. Include <sfconnect/testing/emulator.hpp>.
+
 #include <sfconnect/access_token.hpp>
 #include <sfconnect/api_version.hpp>
 #include <sfconnect/check.hpp>

@@ -177,7 +177,9 @@ public:
     BasicTokenClient(executor_type ex, Site site, ConsumerCredentials credentials, TokenClientOptions options = {})
         : impl_(std::make_shared<impl>(std::move(ex), std::move(site), std::move(credentials), std::move(options))) {}
 
+    /// Not copyable (nor movable): share one client by reference; it is thread-safe.
     BasicTokenClient(const BasicTokenClient&) = delete;
+    /// Not copyable.
     BasicTokenClient& operator=(const BasicTokenClient&) = delete;
 
     /// Closes the connections. Operations still running complete (with operation_aborted or their result).
@@ -196,6 +198,8 @@ public:
 
     /// Gets an access token: the cached one while fresh; otherwise one shared fetch for all callers.
     /// Completion signature: void(error_code, TokenPtr).
+    /// Never completes inline (the handler is posted). Cancelling one caller's wait completes it with
+    /// operation_aborted; the shared fetch goes on for the others.
     template <class CompletionToken = boost::asio::deferred_t>
     auto async_get_token(CompletionToken&& token = {}) {
         return async_get_token_impl(nullptr, std::forward<CompletionToken>(token));

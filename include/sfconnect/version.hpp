@@ -7,8 +7,11 @@
 
 #include <string_view>
 
+/// Major version, for preprocessor checks (`#if SFCONNECT_VERSION_MAJOR >= 1`); incompatible API changes.
 #define SFCONNECT_VERSION_MAJOR 0
+/// Minor version, for preprocessor checks; added functionality.
 #define SFCONNECT_VERSION_MINOR 1
+/// Patch version, for preprocessor checks; fixes only.
 #define SFCONNECT_VERSION_PATCH 0
 
 namespace sfconnect {

@@ -3,6 +3,7 @@
 #include <sfconnect/testing/emulator.hpp>
 
 #include "catch.hpp"
+#include "support/emulator_client.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
@@ -35,18 +36,7 @@ using sfconnect::testing::Scenario;
 
 namespace {
 
-TokenClientOptions check_options_for(const Emulator& emu) {
-    TokenClientOptions o;
-    o.ca_pem = emu.ca_certificate_pem();
-    o.use_system_trust_store = false;
-    o.connect_to = emu.connect_to();
-    o.proxy = "";  // never pick up a proxy from the CI environment
-    o.retry.base_delay = 5ms;
-    o.retry.max_delay = 20ms;
-    o.error_hold = 0ms;
-    o.timeouts.request = 5s;
-    return o;
-}
+TokenClientOptions check_options_for(const Emulator& emu) { return test_support::fast_options_for(emu); }
 
 CheckInput input_for(const Emulator& emu) {
     return CheckInput{emu.site(), emu.consumer_key(), Secret(emu.consumer_secret())};

@@ -4,6 +4,7 @@
 #include <sfconnect/token_client.hpp>
 
 #include "catch.hpp"
+#include "support/emulator_client.hpp"
 #include "support/loopback_proxy.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -29,22 +30,9 @@ using sfconnect::testing::Scenario;
 
 namespace {
 
-TokenClientOptions options_for(const Emulator& emu) {
-    TokenClientOptions o;
-    o.ca_pem = emu.ca_certificate_pem();
-    o.use_system_trust_store = false;
-    o.connect_to = emu.connect_to();
-    o.proxy = "";  // never pick up a proxy from the CI environment
-    o.retry.base_delay = 5ms;
-    o.retry.max_delay = 20ms;
-    o.error_hold = 0ms;
-    o.timeouts.request = 5s;
-    return o;
-}
+TokenClientOptions options_for(const Emulator& emu) { return test_support::fast_options_for(emu); }
 
-ConsumerCredentials creds_for(const Emulator& emu) {
-    return ConsumerCredentials::create(emu.consumer_key(), emu.consumer_secret()).value();
-}
+ConsumerCredentials creds_for(const Emulator& emu) { return sfconnect::testing::credentials_for(emu); }
 
 struct Outcome {
     error_code ec;

@@ -15,14 +15,14 @@ namespace sfconnect {
 
 /// The kind of org a Site belongs to, derived from the host's shape.
 enum class SiteKind {
-    production,      ///< <name>.my.salesforce.com
-    sandbox,         ///< <name>--<sandbox>.sandbox.my.salesforce.com (enhanced domains)
-    legacy_sandbox,  ///< <name>--<sandbox>.my.salesforce.com (before enhanced domains)
-    developer,       ///< <name>.develop.my.salesforce.com (Developer Edition; older patch orgs)
-    scratch,         ///< <name>.scratch.my.salesforce.com
-    demo,            ///< <name>.demo.my.salesforce.com
-    patch,           ///< <name>.patch.my.salesforce.com
-    trailblaze,      ///< <name>.trailblaze.my.salesforce.com (Trailblazer Playground)
+    production,      ///< `<name>.my.salesforce.com`
+    sandbox,         ///< `<name>--<sandbox>.sandbox.my.salesforce.com` (enhanced domains)
+    legacy_sandbox,  ///< `<name>--<sandbox>.my.salesforce.com` (before enhanced domains)
+    developer,       ///< `<name>.develop.my.salesforce.com` (Developer Edition; older patch orgs)
+    scratch,         ///< `<name>.scratch.my.salesforce.com`
+    demo,            ///< `<name>.demo.my.salesforce.com`
+    patch,           ///< `<name>.patch.my.salesforce.com`
+    trailblaze,      ///< `<name>.trailblaze.my.salesforce.com` (Trailblazer Playground)
     internal,        ///< partitions reserved for Salesforce: free, sfdctest, bt, sfdcdot
     legacy_domain,   ///< *.cloudforce.com, *.database.com, *.my-salesforce.com
     custom,          ///< a host outside the known suffixes, accepted by explicit opt-in only

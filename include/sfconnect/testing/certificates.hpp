@@ -17,7 +17,7 @@ namespace testing {
 
 /// What a server (leaf) certificate issued by TestCertificateAuthority contains.
 struct LeafOptions {
-    /// DNS subject alternative names, e.g. {"demo.my.salesforce.com"}; the first one (if it fits)
+    /// DNS subject alternative names, such as {"demo.my.salesforce.com"}; the first one (if it fits)
     /// is also the subject CN. Allowed characters: letters, digits, '.', '-', '_' and '*'.
     std::vector<std::string> dns_names;
     /// IP-address subject alternative names, e.g. {"127.0.0.1"}.

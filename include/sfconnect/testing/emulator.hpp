@@ -238,7 +238,9 @@ public:
     SFCONNECT_DECL explicit Emulator(EmulatorOptions options = {});
     /// Stops the server if it runs.
     SFCONNECT_DECL ~Emulator();
+    /// Not copyable: one Emulator owns one server, its thread and its sockets.
     Emulator(const Emulator&) = delete;
+    /// Not copyable.
     Emulator& operator=(const Emulator&) = delete;
 
     /// Binds 127.0.0.1:port and starts serving on a new thread; no-op if already running.
