@@ -358,10 +358,10 @@ TEST_CASE("fault matrix: every fault ends with its documented error, without han
             connect_to = server->connect_to();
         }
 
-        net::io_context io;
         bool done = false;
         error_code ec;
         Diagnostics diag;
+        net::io_context io;  // after the results: a hung operation's handler is destroyed with it
         {
             TokenClient client(io.get_executor(), Site::parse(site_host).value(),
                                ConsumerCredentials::create(consumer_key, consumer_secret).value(),
@@ -384,7 +384,8 @@ TEST_CASE("fault matrix: every fault ends with its documented error, without han
             while (!done && std::chrono::steady_clock::now() - t0 < row_guard) io.run_for(100ms);
             INFO("took " << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count()
                          << " ms");
-            REQUIRE(done);
+            CHECK(done);  // false: the row hung until the guard expired
+            if (!done) continue;
         }
         // The client is gone: let its shutdown run, then no connection may stay open (no leaked socket).
         io.restart();
