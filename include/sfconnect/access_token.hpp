@@ -63,7 +63,8 @@ struct TokenReplyOptions {
 /// Turns the token endpoint's reply (status, Content-Type, body) into an AccessToken or an error.
 ///
 /// - 2xx with a JSON object: access_token, instance_url, id, issued_at and token_type must be
-///   strings (else errc::bad_response naming the field); unknown fields are ignored. issued_at must
+///   strings (else errc::bad_response naming the field); unknown fields are ignored, a field that
+///   occurs twice at the top level is refused (errc::bad_response). issued_at must
 ///   be 10 (seconds) or 13 (milliseconds) digits between 2000 and 2100. instance_url must be
 ///   "https://" + @p site_host, or + a host under salesforce.com, force.com, salesforce.mil,
 ///   sfcrmproducts.cn, cloudforce.com or database.com without port, user info or path (an optional

@@ -693,7 +693,9 @@ private:
                     co_await sleep(detail::backoff_delay(options_.retry, attempt, detail::jitter01()));
                     continue;
                 }
-                if (diag.phase.empty() || diag.phase == "request") diag.phase = "api";
+                // Transport failures keep the phase the transport named ("request": timeouts, lost
+                // connections, size limits), as Timeouts and the troubleshooting table document.
+                if (diag.phase.empty()) diag.phase = "api";
                 co_return ec;
             }
         }

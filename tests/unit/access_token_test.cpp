@@ -467,3 +467,30 @@ TEST_CASE("diagnostics from an earlier failure are cleared on success", "[token]
     REQUIRE(r.has_value());
     CHECK(diag.empty());
 }
+
+TEST_CASE("a top-level field given twice is a bad response; nested repeats are not", "[token]") {
+    // Serialised sample without its closing brace, so that a field can be appended after the others.
+    std::string head = boost::json::serialize(sample_reply());
+    head.pop_back();
+    struct Row {
+        std::string extra;
+        std::string field;
+    };
+    const std::vector<Row> rows = {
+        {R"(,"instance_url":"https://eu1.salesforce.com"})", "instance_url"},
+        {R"(,"access_token":")" + std::string(test_token) + "\"}", "access_token"},
+        {R"(,"instance\u005furl":"https://eu1.salesforce.com"})", "instance_url"},  // same key, escaped
+    };
+    for (const auto& row : rows) {
+        INFO(row.field);
+        auto p = parse_body(200, head + row.extra);
+        REQUIRE_FALSE(p.result.has_value());
+        CHECK(p.result.error() == errc::bad_response);
+        CHECK(contains(p.diag.message, "'" + row.field + "' more than once"));
+        CHECK(p.diag.phase == "token");
+        check_no_secrets(p.result.error(), p.diag);
+    }
+    // The same names inside a nested object are that object's business.
+    auto p = parse_body(200, head + R"(,"nested":{"instance_url":"x","access_token":"y"},"list":[{"id":1},{"id":2}]})");
+    CHECK(p.result.has_value());
+}

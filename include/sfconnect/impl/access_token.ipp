@@ -4,6 +4,7 @@
 
 #include <sfconnect/access_token.hpp>
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -11,9 +12,11 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <vector>
 
 namespace sfconnect {
 namespace detail::token_reply {
@@ -121,6 +124,62 @@ inline bool is_header_safe_token(std::string_view t) noexcept {
         if (u <= 0x20 || u >= 0x7F) return false;
     }
     return !t.empty();
+}
+
+// basic_parser handler that stops at the first key occurring twice in the top-level object. The DOM
+// parser keeps the last duplicate silently, so a reply read one way by an intermediary and another
+// way by us (e.g. two instance_url fields) would otherwise be accepted.
+struct DuplicateKeyFinder {
+    static constexpr std::size_t max_object_size = std::size_t(-1);
+    static constexpr std::size_t max_array_size = std::size_t(-1);
+    static constexpr std::size_t max_key_size = std::size_t(-1);
+    static constexpr std::size_t max_string_size = std::size_t(-1);
+
+    int depth = 0;
+    std::string key;
+    std::vector<std::string> keys;
+    std::string duplicate;
+
+    bool on_document_begin(error_code&) { return true; }
+    bool on_document_end(error_code&) { return true; }
+    bool on_array_begin(error_code&) { return ++depth, true; }
+    bool on_array_end(std::size_t, error_code&) { return --depth, true; }
+    bool on_object_begin(error_code&) { return ++depth, true; }
+    bool on_object_end(std::size_t, error_code&) { return --depth, true; }
+    bool on_string_part(boost::json::string_view, std::size_t, error_code&) { return true; }
+    bool on_string(boost::json::string_view, std::size_t, error_code&) { return true; }
+    bool on_key_part(boost::json::string_view s, std::size_t, error_code&) {
+        if (depth == 1) key.append(s.data(), s.size());
+        return true;
+    }
+    bool on_key(boost::json::string_view s, std::size_t, error_code& ec) {
+        if (depth != 1) return true;
+        key.append(s.data(), s.size());
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+            duplicate = std::move(key);
+            ec = boost::system::errc::make_error_code(boost::system::errc::invalid_argument);  // stops the parser
+            return false;
+        }
+        keys.push_back(std::move(key));
+        key.clear();
+        return true;
+    }
+    bool on_number_part(boost::json::string_view, error_code&) { return true; }
+    bool on_int64(std::int64_t, boost::json::string_view, error_code&) { return true; }
+    bool on_uint64(std::uint64_t, boost::json::string_view, error_code&) { return true; }
+    bool on_double(double, boost::json::string_view, error_code&) { return true; }
+    bool on_bool(bool, error_code&) { return true; }
+    bool on_null(error_code&) { return true; }
+    bool on_comment_part(boost::json::string_view, error_code&) { return true; }
+    bool on_comment(boost::json::string_view, error_code&) { return true; }
+};
+
+// The first top-level key that occurs twice in `json` (valid JSON), or "".
+inline std::string duplicate_top_level_key(std::string_view json) {
+    boost::json::basic_parser<DuplicateKeyFinder> parser{boost::json::parse_options{}};
+    error_code ec;
+    parser.write_some(false, json.data(), json.size(), ec);
+    return std::move(parser.handler().duplicate);
 }
 
 class Parser {
@@ -243,6 +302,10 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
     if (const auto* err = obj->if_contains("error"); err != nullptr && !err->is_null())
         return detail::map_token_error_redacting(http_status, content_type, body, diag, location,
                                                  {consumer_secret.reveal(), p.token()});
+
+    if (const std::string dup = duplicate_top_level_key(body); !dup.empty())
+        return p.fail(errc::bad_response, "the token reply has the field '" + safe_text(dup, 40) +
+                                              "' more than once; an ambiguous reply is refused");
 
     error_code ec;
     const auto access_token = p.required(*obj, "access_token", ec);
