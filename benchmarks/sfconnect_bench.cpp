@@ -157,6 +157,8 @@ struct PerCall {
 struct CachedFigures {
     PerCall primary;    // co_await client.async_get_token(as_tuple(use_awaitable)) (the reported figure)
     PerCall deferred;   // co_await client.async_get_token() (the default completion token)
+    PerCall plain;      // co_await client.async_get_token(use_awaitable)
+    PerCall convenience;  // co_await client.get_token()
     PerCall callback;   // plain callbacks, each completion starting the next call
     PerCall sync;       // client.cached_token(): no freshness check, no completion (the floor)
     PerCall awaitable;  // co_await of a trivial awaitable<TokenPtr> (Asio's co_await floor)
@@ -209,6 +211,22 @@ net::awaitable<void> cached_mode(TokenClient& client, Run& run, bench::Stopwatch
         if (!tok) run.record(sfconnect::errc::bad_response);
     }
     fig.deferred = m.per(n);
+
+    m = Meter{};
+    for (std::uint64_t i = 0; i < n; ++i) {
+        auto op = client.async_get_token(net::use_awaitable);
+        TokenPtr tok = co_await std::move(op);  // a failure would throw
+        if (!tok) run.record(sfconnect::errc::bad_response);
+    }
+    fig.plain = m.per(n);
+
+    m = Meter{};
+    for (std::uint64_t i = 0; i < n; ++i) {
+        auto op = client.get_token();
+        TokenPtr tok = co_await std::move(op);  // a failure would throw
+        if (!tok) run.record(sfconnect::errc::bad_response);
+    }
+    fig.convenience = m.per(n);
 
     m = Meter{};
     for (std::uint64_t i = 0; i < n; ++i) {
@@ -435,6 +453,10 @@ int run_benchmark(bench::Args args, long rss_start) {
         run.result.extra.emplace_back("allocs_per_call", cached.primary.allocs);
         run.result.extra.emplace_back("deferred_ns_per_call", cached.deferred.ns);
         run.result.extra.emplace_back("deferred_allocs_per_call", cached.deferred.allocs);
+        run.result.extra.emplace_back("use_awaitable_ns_per_call", cached.plain.ns);
+        run.result.extra.emplace_back("use_awaitable_allocs_per_call", cached.plain.allocs);
+        run.result.extra.emplace_back("get_token_ns_per_call", cached.convenience.ns);
+        run.result.extra.emplace_back("get_token_allocs_per_call", cached.convenience.allocs);
         run.result.extra.emplace_back("callback_ns_per_call", cached.callback.ns);
         run.result.extra.emplace_back("callback_allocs_per_call", cached.callback.allocs);
         run.result.extra.emplace_back("cached_token_ns_per_call", cached.sync.ns);
@@ -468,6 +490,10 @@ int run_benchmark(bench::Args args, long rss_start) {
                         cached.primary.ns, cached.primary.allocs);
             std::printf("              co_await async_get_token() (deferred)              %7.1f ns  %.2f allocations\n",
                         cached.deferred.ns, cached.deferred.allocs);
+            std::printf("              co_await async_get_token(use_awaitable)            %7.1f ns  %.2f allocations\n",
+                        cached.plain.ns, cached.plain.allocs);
+            std::printf("              co_await get_token()                               %7.1f ns  %.2f allocations\n",
+                        cached.convenience.ns, cached.convenience.allocs);
             std::printf("              async_get_token(callback) chain                    %7.1f ns  %.2f allocations\n",
                         cached.callback.ns, cached.callback.allocs);
             std::printf("  floors      cached_token() (synchronous, no freshness check)   %7.1f ns\n", cached.sync.ns);

@@ -25,6 +25,7 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/append.hpp>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associator.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -37,8 +38,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <openssl/crypto.h>
 
@@ -50,6 +53,7 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -127,6 +131,26 @@ inline double jitter01() {
 
 inline bool has_crlf_or_nul(std::string_view s) { return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos; }
 
+// Recognises the use_awaitable tokens that get a coroutine fast path (a fresh cached token is
+// returned without suspending, so without a post and without recursion into Asio's pump).
+template <class Token>
+struct awaitable_token {
+    static constexpr bool plain = false;
+    static constexpr bool tuple = false;
+};
+template <class Executor>
+struct awaitable_token<boost::asio::use_awaitable_t<Executor>> {
+    static constexpr bool plain = true;
+    static constexpr bool tuple = false;
+    using executor_type = Executor;
+};
+template <class Executor>
+struct awaitable_token<boost::asio::as_tuple_t<boost::asio::use_awaitable_t<Executor>>> {
+    static constexpr bool plain = false;
+    static constexpr bool tuple = true;
+    using executor_type = Executor;
+};
+
 // Completion adapter for co_spawn: turns (exception_ptr, pair<error_code, T>) into the user's
 // (error_code, T) while keeping the user's associated executor, allocator and cancellation slot.
 template <class Handler, class T>
@@ -195,7 +219,9 @@ public:
     TokenClientStats stats() const { return impl_->stats(); }
 
     /// Gets an access token: the cached one while fresh; otherwise one shared fetch for all callers.
-    /// Completion signature: void(error_code, TokenPtr).
+    /// Completion signature: void(error_code, TokenPtr). With `use_awaitable` or
+    /// `as_tuple(use_awaitable)` a fresh cached token is returned without suspending the coroutine
+    /// (no post, no heap allocation); other tokens complete through the executor.
     template <class CompletionToken = boost::asio::deferred_t>
     auto async_get_token(CompletionToken&& token = {}) {
         return async_get_token_impl(nullptr, std::forward<CompletionToken>(token));
@@ -272,8 +298,10 @@ public:
                                      [self, d = &diag]() { return self->introspect_op(d); });
     }
 
-    /// Coroutine convenience: the token, or ErrorWithDiagnostics thrown.
+    /// Coroutine convenience: the token, or ErrorWithDiagnostics thrown. A fresh cached token is
+    /// returned without suspending.
     boost::asio::awaitable<TokenPtr> get_token() {
+        if (TokenPtr tok = impl_->try_cached()) co_return tok;
         Diagnostics diag;
         auto op = async_get_token(diag, boost::asio::as_tuple(boost::asio::use_awaitable));
         auto [ec, tok] = co_await std::move(op);
@@ -337,6 +365,22 @@ private:
         void invalidate(const AccessToken* rejected) {
             std::lock_guard lock(mutex_);
             cache_.invalidate(rejected);
+        }
+
+        // The cached token when it can be used now (fresh, or in the soft window: then the background
+        // refresh starts here); null when the caller has to wait or fail. Never completes a handler.
+        TokenPtr try_cached() {
+            using cache_t = detail::TokenCacheState<AccessToken, time_point>;
+            if (setup_ec_) return {};
+            std::unique_lock lock(mutex_);
+            const auto l = cache_.lookup(Clock::now());
+            if (l != cache_t::Lookup::use_cached && l != cache_t::Lookup::use_cached_refresh) return {};
+            const bool start = cache_.should_start_fetch(l);
+            if (start) cache_.fetch_started();
+            TokenPtr tok = cache_.token();
+            lock.unlock();
+            if (start) start_fetch();
+            return tok;
         }
 
         // Completes at once with the cached token or a held error; otherwise the handler waits for
@@ -623,8 +667,13 @@ private:
             bool refetched = false;
             for (int attempt = 1;; ++attempt) {
                 diag.clear();
-                auto [tec, tok] = co_await get_token_awaitable(diag);
-                if (tec) co_return tec;
+                // A fresh token is read synchronously (we are on the strand already): no post, no hop.
+                TokenPtr tok = try_cached();
+                if (!tok) {
+                    auto [tec, fetched] = co_await get_token_awaitable(diag);
+                    if (tec) co_return tec;
+                    tok = std::move(fetched);
+                }
 
                 HttpRequest req{to_verb(target.method()), path, 11};
                 base_headers(req);
@@ -889,9 +938,39 @@ private:
 
     template <class CompletionToken>
     auto async_get_token_impl(Diagnostics* diag, CompletionToken&& token) {
+        using traits = detail::awaitable_token<std::decay_t<CompletionToken>>;
+        if constexpr (traits::plain) {
+            return get_token_coro<typename traits::executor_type>(impl_, diag);
+        } else if constexpr (traits::tuple) {
+            return get_token_tuple_coro<typename traits::executor_type>(impl_, diag);
+        } else {
+            return async_get_token_erased(impl_, diag, std::forward<CompletionToken>(token));
+        }
+    }
+
+    // The use_awaitable fast paths: a coroutine that returns a fresh cached token at once (its frame
+    // comes from Asio's per-thread recycling allocator) and otherwise waits like any other caller.
+    template <class Executor>
+    static boost::asio::awaitable<TokenPtr, Executor> get_token_coro(std::shared_ptr<impl> self, Diagnostics* diag) {
+        if (TokenPtr tok = self->try_cached()) co_return tok;
+        auto op = async_get_token_erased(self, diag, boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{}));
+        auto [ec, tok] = co_await std::move(op);
+        if (ec) throw boost::system::system_error(ec);  // what use_awaitable itself throws
+        co_return tok;
+    }
+    template <class Executor>
+    static boost::asio::awaitable<std::tuple<error_code, TokenPtr>, Executor> get_token_tuple_coro(
+        std::shared_ptr<impl> self, Diagnostics* diag) {
+        if (TokenPtr tok = self->try_cached()) co_return std::tuple<error_code, TokenPtr>{error_code{}, std::move(tok)};
+        auto op = async_get_token_erased(self, diag, boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{}));
+        co_return co_await std::move(op);
+    }
+
+    template <class CompletionToken>
+    static auto async_get_token_erased(const std::shared_ptr<impl>& self, Diagnostics* diag, CompletionToken&& token) {
         return boost::asio::async_initiate<CompletionToken, void(error_code, TokenPtr)>(
             [](auto handler, std::shared_ptr<impl> self, Diagnostics* d) { self->get_token(std::move(handler), d); },
-            token, impl_, diag);
+            token, self, diag);
     }
 
     template <class CompletionToken>
