@@ -33,6 +33,7 @@
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -344,7 +345,7 @@ private:
     public:
         impl(executor_type ex, Site site, ConsumerCredentials creds, TokenClientOptions options)
             : ex_(std::move(ex)),
-              strand_(boost::asio::make_strand(ex_)),
+              strand_(make_client_strand(ex_)),
               site_(std::move(site)),
               creds_(std::move(creds)),
               options_(std::move(options)),
@@ -354,6 +355,30 @@ private:
             setup_ec_ = make_transport_settings(site_.host(), options_, *settings, setup_diag_);
             settings_ = std::move(settings);
             user_agent_ = "sfconnect/" + std::string(version_string) + " (Boost.Beast)";
+            // The credentials are form-encoded once, not on every fetch; Secret wipes them on destruction.
+            std::string form = "&client_id=";
+            detail::append_form_encoded(form, creds_.consumer_key());
+            form += "&client_secret=";
+            detail::append_form_encoded(form, creds_.consumer_secret().reveal());
+            client_form_ = Secret(form);
+            detail::wipe(form);
+            std::string pair;
+            detail::append_form_encoded(pair, creds_.consumer_key());
+            pair += ':';
+            detail::append_form_encoded(pair, creds_.consumer_secret().reveal());
+            std::string basic = "Basic " + detail::base64_encode(pair);
+            basic_authorization_ = Secret(basic);
+            detail::wipe(pair);
+            detail::wipe(basic);
+        }
+
+        // A strand over the io_context's own executor when the client was given one: strand<any_io_executor>
+        // re-wraps (and allocates) its inner executor on every dispatch, this one fits any_io_executor's
+        // small buffer, so copying and dispatching never allocate.
+        static executor_type make_client_strand(const executor_type& ex) {
+            if (const auto* io = ex.template target<boost::asio::io_context::executor_type>())
+                return boost::asio::make_strand(*io);
+            return boost::asio::make_strand(ex);
         }
 
         // ---- token cache (any thread; guarded by mutex_) ------------------------------------------
@@ -508,30 +533,22 @@ private:
             HttpRequest req{http::verb::post, "/services/oauth2/token", 11};
             base_headers(req);
             req.set(http::field::content_type, "application/x-www-form-urlencoded");
-            std::string body = "grant_type=client_credentials";
-            std::string basic;
+            std::string& body = req.body();
+            constexpr std::string_view grant = "grant_type=client_credentials";
             if (options_.use_basic_auth) {
-                std::string pair;
-                detail::append_form_encoded(pair, creds_.consumer_key());
-                pair += ':';
-                detail::append_form_encoded(pair, creds_.consumer_secret().reveal());
-                basic = "Basic " + detail::base64_encode(pair);
-                detail::wipe(pair);
-                req.set(http::field::authorization, basic);
+                req.set(http::field::authorization, basic_authorization_.reveal());
+                body = grant;
             } else {
-                body += "&client_id=";
-                detail::append_form_encoded(body, creds_.consumer_key());
-                body += "&client_secret=";
-                detail::append_form_encoded(body, creds_.consumer_secret().reveal());
+                body.reserve(grant.size() + client_form_.reveal().size());
+                body = grant;
+                body += client_form_.reveal();
             }
-            req.body() = std::move(body);
             req.prepare_payload();
             HttpResponse res;
             ++stats_.token_requests;
             ec = co_await exchange(req, res, ExchangeLimits{options_.max_header_bytes, options_.max_token_reply_bytes}, diag);
             detail::wipe(req.body());
-            detail::wipe(basic);
-            if (options_.use_basic_auth) req.erase(http::field::authorization);
+            if (options_.use_basic_auth) wipe_authorization(req);
             if (ec) {
                 diag.phase = diag.phase.empty() ? "token" : diag.phase;
                 co_return TokenPtr{};
@@ -567,6 +584,20 @@ private:
         }
 
         // ---- connection pool (strand only) ---------------------------------------------------------
+        // An idle or new transport without suspending; null when the pool is full (then: acquire()).
+        std::unique_ptr<Transport> try_acquire() {
+            if (!idle_.empty()) {
+                auto t = std::move(idle_.back());
+                idle_.pop_back();
+                return t;
+            }
+            if (open_ < std::max<std::size_t>(1, options_.max_connections)) {
+                ++open_;
+                return std::make_unique<Transport>(strand_, settings_);
+            }
+            return nullptr;
+        }
+
         boost::asio::awaitable<std::unique_ptr<Transport>> acquire() {
             for (;;) {
                 if (!idle_.empty()) {
@@ -602,7 +633,8 @@ private:
                 diag = setup_diag_;
                 co_return setup_ec_;
             }
-            auto t = co_await acquire();
+            auto t = try_acquire();  // the usual case needs no coroutine frame of its own
+            if (!t) t = co_await acquire();
             if (!t) {
                 diag.message = "the client was shut down";
                 co_return boost::asio::error::operation_aborted;
@@ -810,13 +842,7 @@ private:
             co_return std::pair<error_code, std::string>{ec, std::move(res.body())};
         }
 
-        std::string client_auth_form() const {
-            std::string body = "&client_id=";
-            detail::append_form_encoded(body, creds_.consumer_key());
-            body += "&client_secret=";
-            detail::append_form_encoded(body, creds_.consumer_secret().reveal());
-            return body;
-        }
+        std::string_view client_auth_form() const { return client_form_.reveal(); }
 
         boost::asio::awaitable<std::pair<error_code, bool>> revoke_op(TokenPtr tok, Diagnostics* diag) {
             if (!tok) {
@@ -910,7 +936,7 @@ private:
         }
 
         executor_type ex_;
-        boost::asio::strand<executor_type> strand_;
+        executor_type strand_;  // a strand (see make_client_strand)
         Site site_;
         ConsumerCredentials creds_;
         TokenClientOptions options_;
@@ -918,6 +944,8 @@ private:
         error_code setup_ec_;
         Diagnostics setup_diag_;
         std::string user_agent_;
+        Secret client_form_;           // "&client_id=...&client_secret=..." form-encoded
+        Secret basic_authorization_;   // "Basic base64(key:secret)" for use_basic_auth
 
         mutable std::mutex mutex_;  // guards cache_, waiters_, next_waiter_id_; never held across co_await
         detail::TokenCacheState<AccessToken, time_point> cache_;
