@@ -50,6 +50,8 @@ constexpr std::string_view help_text =
     "  request  N authenticated GET /services/data/vNN.0/ with a cached token, sequential, kept-alive\n"
     "  herd     C coroutines ask for a token at once on a cold cache, N/C rounds (at least 1), the cache\n"
     "           invalidated between rounds; each round's completion is compared with one fetch alone\n"
+    "  large-reply  N authenticated GETs, each answered (built-in emulator only) with a chunked reply of\n"
+    "           --reply-mib MiB that the body limit (8 MiB by default) rejects; shows that peak RSS stays flat\n"
     "\n"
     "Options:\n"
     "  --site HOST            the org's My Domain host (default: start the in-process emulator)\n"
@@ -62,6 +64,7 @@ constexpr std::string_view help_text =
     "  --api-version NN.0     API version for the request mode (default: sfconnect's default)\n"
     "  --token-delay MS       herd with the built-in emulator only: the emulator answers each token\n"
     "                         request after MS ms, like a real org's token endpoint\n"
+    "  --reply-mib M          large-reply only: size of each reply in MiB (default: 50)\n"
     "  --json                 print one JSON object instead of the human summary\n"
     "\n"
     "Only the measured loop counts: connecting, the TLS handshake and the first token are warm-up.\n"
@@ -145,6 +148,25 @@ net::awaitable<void> request_mode(TokenClient& client, Run& run, bench::Stopwatc
     run.result.ok = 0;
     sw.start();
     for (std::uint64_t i = 0; i < run.args.requests; ++i) co_await one_request(client, run);
+    sw.stop();
+}
+
+// ---- large-reply ------------------------------------------------------------------------------
+net::awaitable<void> large_reply_mode(TokenClient& client, Run& run, bench::Stopwatch& sw) {
+    sfconnect::testing::Fault big;
+    big.body = "[";
+    big.filler_bytes = run.args.reply_mib * 1024 * 1024;
+    sw.start();
+    for (std::uint64_t i = 0; i < run.args.requests; ++i) {
+        run.emulator->push_fault(sfconnect::testing::Route::api, big);
+        Diagnostics diag;
+        sfconnect::RequestOptions options;
+        auto op = client.async_request(run.target, std::move(options), diag, net::as_tuple(net::use_awaitable));
+        auto [ec, res] = co_await std::move(op);
+        // The expected outcome: the body limit stops reading (errc::bad_response); anything else is an error.
+        if (ec == sfconnect::errc::bad_response) run.record(error_code{});
+        else run.record(ec ? ec : make_error_code(sfconnect::errc::bad_response), diag);
+    }
     sw.stop();
 }
 
@@ -340,6 +362,8 @@ int run_benchmark(bench::Args args, long rss_start) {
     auto& a = run.args;
     if (a.concurrency != 0 && a.mode != "herd") bench::usage_error(program, "--concurrency applies to the herd mode only");
     if (a.mode == "herd" && a.concurrency == 0) a.concurrency = 10'000;
+    if (a.mode == "large-reply" && !a.site.empty())
+        bench::usage_error(program, "large-reply needs the built-in emulator (no --site)");
     if (a.token_delay_ms && (a.mode != "herd" || !a.site.empty()))
         bench::usage_error(program, "--token-delay applies to the herd mode with the built-in emulator only");
 
@@ -412,6 +436,7 @@ int run_benchmark(bench::Args args, long rss_start) {
         if (a.mode == "token") co_await token_mode(client, run, sw);
         else if (a.mode == "request") co_await request_mode(client, run, sw);
         else if (a.mode == "herd") co_await herd_mode(client, run, sw, herd);
+        else if (a.mode == "large-reply") co_await large_reply_mode(client, run, sw);
         else co_await cached_mode(client, run, sw, cached);
     };
     auto task = body();
@@ -463,6 +488,7 @@ int run_benchmark(bench::Args args, long rss_start) {
         run.result.extra.emplace_back("trivial_awaitable_ns_per_call", cached.awaitable.ns);
         run.result.extra.emplace_back("trivial_awaitable_allocs_per_call", cached.awaitable.allocs);
     }
+    if (a.mode == "large-reply") run.result.extra.emplace_back("reply_mib", static_cast<double>(a.reply_mib));
     if (a.mode == "herd") {
         run.result.extra.emplace_back("concurrency", static_cast<double>(a.concurrency));
         run.result.extra.emplace_back("rounds", static_cast<double>(herd.rounds_s.size()));
@@ -520,7 +546,7 @@ int run_benchmark(bench::Args args, long rss_start) {
 int main(int argc, char** argv) {
     const long rss_start = bench::current_rss_kb();
     try {
-        auto args = bench::parse_args(argc, argv, program, help_text, {"token", "cached", "request", "herd"});
+        auto args = bench::parse_args(argc, argv, program, help_text, {"token", "cached", "request", "herd", "large-reply"});
         return run_benchmark(std::move(args), rss_start);
     } catch (const std::exception& e) {
         std::cerr << program << ": " << e.what() << "\n";
