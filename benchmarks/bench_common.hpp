@@ -36,6 +36,7 @@ struct Args {
     std::uint64_t requests = 1000;
     std::uint64_t concurrency = 0;  // 0: the mode's default
     std::uint64_t token_delay_ms = 0;  // sfconnect-bench herd with the built-in emulator only
+    std::uint64_t reply_mib = 50;      // sfconnect-bench large-reply: size of each oversized reply
     bool json = false;
 };
 
@@ -107,6 +108,8 @@ inline Args parse_args(int argc, char** argv, std::string_view program, std::str
         else if (arg == "--concurrency") a.concurrency = parse_count(program, arg, value(), 1, 1'000'000);
         else if (arg == "--token-delay" && program == "sfconnect-bench")
             a.token_delay_ms = parse_count(program, arg, value(), 1, 10'000);
+        else if (arg == "--reply-mib" && program == "sfconnect-bench")
+            a.reply_mib = parse_count(program, arg, value(), 1, 4096);
         else usage_error(program, "unknown option '" + std::string(arg) + "'");
     }
     if (a.mode.empty()) usage_error(program, "no mode given");

@@ -50,6 +50,8 @@ constexpr std::string_view help_text =
     "  request  N authenticated GET /services/data/vNN.0/ with a cached token, sequential, kept-alive\n"
     "  herd     C coroutines ask for a token at once on a cold cache, N/C rounds (at least 1), the cache\n"
     "           invalidated between rounds; each round's completion is compared with one fetch alone\n"
+    "  large-reply  N authenticated GETs, each answered (built-in emulator only) with a chunked reply of\n"
+    "           --reply-mib MiB that the body limit (8 MiB by default) rejects; shows that peak RSS stays flat\n"
     "\n"
     "Options:\n"
     "  --site HOST            the org's My Domain host (default: start the in-process emulator)\n"
@@ -62,6 +64,7 @@ constexpr std::string_view help_text =
     "  --api-version NN.0     API version for the request mode (default: sfconnect's default)\n"
     "  --token-delay MS       herd with the built-in emulator only: the emulator answers each token\n"
     "                         request after MS ms, like a real org's token endpoint\n"
+    "  --reply-mib M          large-reply only: size of each reply in MiB (default: 50)\n"
     "  --json                 print one JSON object instead of the human summary\n"
     "\n"
     "Only the measured loop counts: connecting, the TLS handshake and the first token are warm-up.\n"
@@ -148,6 +151,25 @@ net::awaitable<void> request_mode(TokenClient& client, Run& run, bench::Stopwatc
     sw.stop();
 }
 
+// ---- large-reply ------------------------------------------------------------------------------
+net::awaitable<void> large_reply_mode(TokenClient& client, Run& run, bench::Stopwatch& sw) {
+    sfconnect::testing::Fault big;
+    big.body = "[";
+    big.filler_bytes = run.args.reply_mib * 1024 * 1024;
+    sw.start();
+    for (std::uint64_t i = 0; i < run.args.requests; ++i) {
+        run.emulator->push_fault(sfconnect::testing::Route::api, big);
+        Diagnostics diag;
+        sfconnect::RequestOptions options;
+        auto op = client.async_request(run.target, std::move(options), diag, net::as_tuple(net::use_awaitable));
+        auto [ec, res] = co_await std::move(op);
+        // The expected outcome: the body limit stops reading (errc::bad_response); anything else is an error.
+        if (ec == sfconnect::errc::bad_response) run.record(error_code{});
+        else run.record(ec ? ec : make_error_code(sfconnect::errc::bad_response), diag);
+    }
+    sw.stop();
+}
+
 // ---- cached -----------------------------------------------------------------------------------
 struct PerCall {
     double ns = 0;
@@ -157,6 +179,8 @@ struct PerCall {
 struct CachedFigures {
     PerCall primary;    // co_await client.async_get_token(as_tuple(use_awaitable)) (the reported figure)
     PerCall deferred;   // co_await client.async_get_token() (the default completion token)
+    PerCall plain;      // co_await client.async_get_token(use_awaitable)
+    PerCall convenience;  // co_await client.get_token()
     PerCall callback;   // plain callbacks, each completion starting the next call
     PerCall sync;       // client.cached_token(): no freshness check, no completion (the floor)
     PerCall awaitable;  // co_await of a trivial awaitable<TokenPtr> (Asio's co_await floor)
@@ -209,6 +233,22 @@ net::awaitable<void> cached_mode(TokenClient& client, Run& run, bench::Stopwatch
         if (!tok) run.record(sfconnect::errc::bad_response);
     }
     fig.deferred = m.per(n);
+
+    m = Meter{};
+    for (std::uint64_t i = 0; i < n; ++i) {
+        auto op = client.async_get_token(net::use_awaitable);
+        TokenPtr tok = co_await std::move(op);  // a failure would throw
+        if (!tok) run.record(sfconnect::errc::bad_response);
+    }
+    fig.plain = m.per(n);
+
+    m = Meter{};
+    for (std::uint64_t i = 0; i < n; ++i) {
+        auto op = client.get_token();
+        TokenPtr tok = co_await std::move(op);  // a failure would throw
+        if (!tok) run.record(sfconnect::errc::bad_response);
+    }
+    fig.convenience = m.per(n);
 
     m = Meter{};
     for (std::uint64_t i = 0; i < n; ++i) {
@@ -322,6 +362,8 @@ int run_benchmark(bench::Args args, long rss_start) {
     auto& a = run.args;
     if (a.concurrency != 0 && a.mode != "herd") bench::usage_error(program, "--concurrency applies to the herd mode only");
     if (a.mode == "herd" && a.concurrency == 0) a.concurrency = 10'000;
+    if (a.mode == "large-reply" && !a.site.empty())
+        bench::usage_error(program, "large-reply needs the built-in emulator (no --site)");
     if (a.token_delay_ms && (a.mode != "herd" || !a.site.empty()))
         bench::usage_error(program, "--token-delay applies to the herd mode with the built-in emulator only");
 
@@ -394,6 +436,7 @@ int run_benchmark(bench::Args args, long rss_start) {
         if (a.mode == "token") co_await token_mode(client, run, sw);
         else if (a.mode == "request") co_await request_mode(client, run, sw);
         else if (a.mode == "herd") co_await herd_mode(client, run, sw, herd);
+        else if (a.mode == "large-reply") co_await large_reply_mode(client, run, sw);
         else co_await cached_mode(client, run, sw, cached);
     };
     auto task = body();
@@ -435,12 +478,17 @@ int run_benchmark(bench::Args args, long rss_start) {
         run.result.extra.emplace_back("allocs_per_call", cached.primary.allocs);
         run.result.extra.emplace_back("deferred_ns_per_call", cached.deferred.ns);
         run.result.extra.emplace_back("deferred_allocs_per_call", cached.deferred.allocs);
+        run.result.extra.emplace_back("use_awaitable_ns_per_call", cached.plain.ns);
+        run.result.extra.emplace_back("use_awaitable_allocs_per_call", cached.plain.allocs);
+        run.result.extra.emplace_back("get_token_ns_per_call", cached.convenience.ns);
+        run.result.extra.emplace_back("get_token_allocs_per_call", cached.convenience.allocs);
         run.result.extra.emplace_back("callback_ns_per_call", cached.callback.ns);
         run.result.extra.emplace_back("callback_allocs_per_call", cached.callback.allocs);
         run.result.extra.emplace_back("cached_token_ns_per_call", cached.sync.ns);
         run.result.extra.emplace_back("trivial_awaitable_ns_per_call", cached.awaitable.ns);
         run.result.extra.emplace_back("trivial_awaitable_allocs_per_call", cached.awaitable.allocs);
     }
+    if (a.mode == "large-reply") run.result.extra.emplace_back("reply_mib", static_cast<double>(a.reply_mib));
     if (a.mode == "herd") {
         run.result.extra.emplace_back("concurrency", static_cast<double>(a.concurrency));
         run.result.extra.emplace_back("rounds", static_cast<double>(herd.rounds_s.size()));
@@ -468,6 +516,10 @@ int run_benchmark(bench::Args args, long rss_start) {
                         cached.primary.ns, cached.primary.allocs);
             std::printf("              co_await async_get_token() (deferred)              %7.1f ns  %.2f allocations\n",
                         cached.deferred.ns, cached.deferred.allocs);
+            std::printf("              co_await async_get_token(use_awaitable)            %7.1f ns  %.2f allocations\n",
+                        cached.plain.ns, cached.plain.allocs);
+            std::printf("              co_await get_token()                               %7.1f ns  %.2f allocations\n",
+                        cached.convenience.ns, cached.convenience.allocs);
             std::printf("              async_get_token(callback) chain                    %7.1f ns  %.2f allocations\n",
                         cached.callback.ns, cached.callback.allocs);
             std::printf("  floors      cached_token() (synchronous, no freshness check)   %7.1f ns\n", cached.sync.ns);
@@ -494,7 +546,7 @@ int run_benchmark(bench::Args args, long rss_start) {
 int main(int argc, char** argv) {
     const long rss_start = bench::current_rss_kb();
     try {
-        auto args = bench::parse_args(argc, argv, program, help_text, {"token", "cached", "request", "herd"});
+        auto args = bench::parse_args(argc, argv, program, help_text, {"token", "cached", "request", "herd", "large-reply"});
         return run_benchmark(std::move(args), rss_start);
     } catch (const std::exception& e) {
         std::cerr << program << ": " << e.what() << "\n";

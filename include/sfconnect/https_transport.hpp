@@ -6,6 +6,7 @@
 /// HttpsTransport: one kept-alive, verified TLS connection to the org (Beast ssl_stream<tcp_stream>),
 /// with connect-to, HTTP CONNECT proxies, named per-phase timeouts and bounded replies.
 
+#include <sfconnect/connect_info.hpp>
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/error.hpp>
 #include <sfconnect/token_client_options.hpp>
@@ -44,18 +45,6 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 struct ExchangeLimits {
     std::size_t header_bytes = 16 * 1024;  ///< status line + headers
     std::size_t body_bytes = 8 * 1024 * 1024;  ///< body (checked before buffering the excess)
-};
-
-/// How the last connection was made and how long each phase took.
-struct ConnectInfo {
-    std::chrono::microseconds resolve{0};        ///< DNS (or connect-to/proxy lookup)
-    std::chrono::microseconds connect{0};        ///< TCP connect
-    std::chrono::microseconds proxy{0};          ///< HTTP CONNECT tunnel (0 without a proxy)
-    std::chrono::microseconds tls_handshake{0};  ///< TLS handshake and verification
-    std::string peer;                            ///< "address:port" the TCP connection went to
-    std::string tls_version;                     ///< e.g. "TLSv1.3"
-    std::string cipher;                          ///< negotiated cipher suite
-    bool via_proxy = false;                      ///< true when tunnelled through a proxy
 };
 
 /// Connection settings shared by every transport of one client (built by make_transport_settings).

@@ -31,7 +31,6 @@
 #include <sfconnect/endpoints.hpp>
 #include <sfconnect/error.hpp>
 #include <sfconnect/error_with_diagnostics.hpp>
-#include <sfconnect/https_transport.hpp>
 #include <sfconnect/limit_info.hpp>
 #include <sfconnect/reply_errors.hpp>
 #include <sfconnect/response.hpp>
@@ -40,5 +39,13 @@
 #include <sfconnect/token_client.hpp>
 #include <sfconnect/token_client_options.hpp>
 #include <sfconnect/version.hpp>
+
+// The HTTPS transport and the client template behind TokenClient. Separate compilation leaves them
+// out (include them explicitly to plug in a transport): TokenClient's users then never parse Beast's
+// TLS stack.
+#ifdef SFCONNECT_HEADER_ONLY
+#include <sfconnect/basic_token_client.hpp>
+#include <sfconnect/https_transport.hpp>
+#endif
 
 #endif

@@ -11,6 +11,7 @@
 #endif
 
 #include <sfconnect/sfconnect.hpp>
+#include <sfconnect/basic_token_client.hpp>
 
 #include <sfconnect/impl/access_token.ipp>
 #include <sfconnect/impl/api_version.ipp>
@@ -24,5 +25,6 @@
 #include <sfconnect/impl/reply_errors.ipp>
 #include <sfconnect/impl/secret.ipp>
 #include <sfconnect/impl/site.ipp>
+#include <sfconnect/impl/token_client.ipp>
 
 #endif

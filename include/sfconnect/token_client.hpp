@@ -5,209 +5,86 @@
 /// @file
 /// TokenClient: co_await client-credentials tokens (cached, shared, single-flight) and run
 /// authenticated REST requests against the org's My Domain.
+///
+/// TokenClient is type-erased (any_io_executor, any_completion_handler), Boost.Redis style: with
+/// SFCONNECT_SEPARATE_COMPILATION this header includes neither Beast's TLS stack nor OpenSSL, and the
+/// HTTPS client is compiled once, in the TU that includes <sfconnect/src.hpp>. The template behind
+/// it, BasicTokenClient<Transport, Clock> (<sfconnect/basic_token_client.hpp>), takes custom transports.
 
 #include <sfconnect/access_token.hpp>
+#include <sfconnect/connect_info.hpp>
 #include <sfconnect/consumer_credentials.hpp>
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/endpoint.hpp>
-#include <sfconnect/endpoints.hpp>
 #include <sfconnect/error.hpp>
 #include <sfconnect/error_with_diagnostics.hpp>
-#include <sfconnect/https_transport.hpp>
-#include <sfconnect/limit_info.hpp>
-#include <sfconnect/reply_errors.hpp>
 #include <sfconnect/response.hpp>
 #include <sfconnect/site.hpp>
 #include <sfconnect/token_client_options.hpp>
-#include <sfconnect/version.hpp>
-#include <sfconnect/detail/retry.hpp>
-#include <sfconnect/detail/token_cache.hpp>
+#include <sfconnect/token_client_types.hpp>
+#include <sfconnect/detail/config.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/append.hpp>
-#include <boost/asio/associator.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/deferred.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
 
-#include <openssl/crypto.h>
-
-#include <atomic>
-#include <chrono>
-#include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
-#include <random>
-#include <string>
+#include <tuple>
+#include <type_traits>
 #include <utility>
-#include <vector>
 
 namespace sfconnect {
 
-/// A shared, immutable access token as handed out by the cache (copying it never allocates).
-using TokenPtr = std::shared_ptr<const AccessToken>;
-
-/// Counters for tests, benchmarks and monitoring.
-struct TokenClientStats {
-    std::uint64_t token_requests = 0;   ///< token-endpoint POSTs sent (including retries)
-    std::uint64_t token_fetches = 0;    ///< single-flight fetches started
-    std::uint64_t api_requests = 0;     ///< REST requests sent (including retries and replays)
-    std::uint64_t retries = 0;          ///< retries after transient failures
-    std::uint64_t refetches = 0;        ///< token refetches after 401 "Session expired or invalid"
-    std::uint64_t connections = 0;      ///< connections opened
-};
-
-/// Result of token introspection (/services/oauth2/introspect).
-struct Introspection {
-    bool active = false;           ///< whether Salesforce still accepts the token
-    std::string scope;             ///< granted scopes
-    std::string client_id;         ///< the consumer key the token belongs to
-    std::string username;          ///< the Run As user's username
-    std::string subject;           ///< `sub`
-    std::optional<std::int64_t> expires_at;  ///< `exp`, seconds since the epoch
-    std::optional<std::int64_t> issued_at;   ///< `iat`, seconds since the epoch
-};
-
-namespace detail {
-
-// Appends `s` form-encoded (application/x-www-form-urlencoded; RFC 3986 unreserved kept).
-inline void append_form_encoded(std::string& out, std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    for (unsigned char c : s) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-            c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-}
-
-inline void wipe(std::string& s) noexcept {
-    if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
-    s.clear();
-}
-
-// Replaces every occurrence of `needle` in the diagnostics' texts (defence in depth: a hostile
-// server could echo the secret or the token back to us).
-inline void redact(Diagnostics& d, std::string_view needle) {
-    if (needle.size() < 4) return;
-    for (std::string* s : {&d.message, &d.hint, &d.server_error, &d.server_message, &d.host}) {
-        for (auto pos = s->find(needle); pos != std::string::npos; pos = s->find(needle, pos))
-            s->replace(pos, needle.size(), "[redacted]");
-    }
-}
-
-inline std::string location_host(std::string_view location) {
-    auto p = location.find("://");
-    if (p == std::string_view::npos) return {};
-    location.remove_prefix(p + 3);
-    location = location.substr(0, location.find_first_of("/?#"));
-    if (auto at = location.rfind('@'); at != std::string_view::npos) location.remove_prefix(at + 1);
-    return std::string(location.substr(0, 253));
-}
-
-inline double jitter01() {
-    thread_local std::minstd_rand rng{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
-
-inline bool has_crlf_or_nul(std::string_view s) { return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos; }
-
-// Completion adapter for co_spawn: turns (exception_ptr, pair<error_code, T>) into the user's
-// (error_code, T) while keeping the user's associated executor, allocator and cancellation slot.
-template <class Handler, class T>
-struct spawn_completion {
-    Handler handler;
-    void operator()(std::exception_ptr ep, std::pair<error_code, T> r) {
-        if (ep) r.first = errc::bad_response;  // coroutines catch their own exceptions; belt and braces
-        std::move(handler)(r.first, std::move(r.second));
-    }
-};
-
-}  // namespace detail
-}  // namespace sfconnect
-
-namespace boost::asio {
-template <template <class, class> class Associator, class Handler, class T, class DefaultCandidate>
-struct associator<Associator, sfconnect::detail::spawn_completion<Handler, T>, DefaultCandidate>
-    : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type get(
-        const sfconnect::detail::spawn_completion<Handler, T>& h) noexcept {
-        return Associator<Handler, DefaultCandidate>::get(h.handler);
-    }
-    static auto get(const sfconnect::detail::spawn_completion<Handler, T>& h, const DefaultCandidate& c) noexcept
-        -> decltype(Associator<Handler, DefaultCandidate>::get(h.handler, c)) {
-        return Associator<Handler, DefaultCandidate>::get(h.handler, c);
-    }
-};
-}  // namespace boost::asio
-
-namespace sfconnect {
-
-/// The client. `Transport` is one connection (default: HttpsTransport over verified TLS); tests and
-/// users can plug in their own. `Clock` decides token expiry (inject one in tests: no real sleeps).
+/// The client: verified HTTPS to the org, the steady clock, type-erased handlers and executor.
 /// Thread-safe: one client may be shared by coroutines on a multi-threaded io_context.
 /// Destroying the client never revokes the cached token.
-template <class Transport = HttpsTransport, class Clock = std::chrono::steady_clock>
-class BasicTokenClient {
+class TokenClient {
 public:
     /// The executor given at construction.
     using executor_type = boost::asio::any_io_executor;
-    /// The transport type (one connection).
-    using transport_type = Transport;
-    /// The clock type used for token expiry.
-    using clock_type = Clock;
 
     /// Creates a client for `site` with `credentials`. No I/O happens until the first operation.
     /// Option problems (unreadable CA file, bad proxy URL) are reported by every operation.
-    BasicTokenClient(executor_type ex, Site site, ConsumerCredentials credentials, TokenClientOptions options = {})
-        : impl_(std::make_shared<impl>(std::move(ex), std::move(site), std::move(credentials), std::move(options))) {}
+    SFCONNECT_DECL TokenClient(executor_type ex, Site site, ConsumerCredentials credentials,
+                               TokenClientOptions options = {});
 
     /// Not copyable (nor movable): share one client by reference; it is thread-safe.
-    BasicTokenClient(const BasicTokenClient&) = delete;
+    TokenClient(const TokenClient&) = delete;
     /// Not copyable.
-    BasicTokenClient& operator=(const BasicTokenClient&) = delete;
+    TokenClient& operator=(const TokenClient&) = delete;
 
     /// Closes the connections. Operations still running complete (with operation_aborted or their result).
-    ~BasicTokenClient() {
-        if (impl_) impl_->shutdown();
-    }
+    SFCONNECT_DECL ~TokenClient();
 
     /// The executor given at construction.
-    executor_type get_executor() const { return impl_->ex_; }
+    SFCONNECT_DECL executor_type get_executor() const;
     /// The Site this client talks to.
-    const Site& site() const noexcept { return impl_->site_; }
+    SFCONNECT_DECL const Site& site() const noexcept;
     /// The options in force.
-    const TokenClientOptions& options() const noexcept { return impl_->options_; }
+    SFCONNECT_DECL const TokenClientOptions& options() const noexcept;
     /// A snapshot of the counters.
-    TokenClientStats stats() const { return impl_->stats(); }
+    SFCONNECT_DECL TokenClientStats stats() const;
 
     /// Gets an access token: the cached one while fresh; otherwise one shared fetch for all callers.
-    /// Completion signature: void(error_code, TokenPtr).
-    /// Never completes inline (the handler is posted). Cancelling one caller's wait completes it with
-    /// operation_aborted; the shared fetch goes on for the others.
+    /// Completion signature: void(error_code, TokenPtr). With `use_awaitable` or
+    /// `as_tuple(use_awaitable)` a fresh cached token is returned without suspending the coroutine
+    /// (no post, no heap allocation); other tokens complete through the executor.
     template <class CompletionToken = boost::asio::deferred_t>
     auto async_get_token(CompletionToken&& token = {}) {
-        return async_get_token_impl(nullptr, std::forward<CompletionToken>(token));
+        return get_token_impl(impl_, nullptr, std::forward<CompletionToken>(token));
     }
     /// As above; on failure `diag` receives the details. `diag` must outlive the operation.
     template <class CompletionToken = boost::asio::deferred_t>
     auto async_get_token(Diagnostics& diag, CompletionToken&& token = {}) {
-        return async_get_token_impl(&diag, std::forward<CompletionToken>(token));
+        return get_token_impl(impl_, &diag, std::forward<CompletionToken>(token));
     }
 
     /// Fetches a new token now, even if the cached one is fresh (joins a fetch already in flight).
@@ -215,14 +92,14 @@ public:
     template <class CompletionToken = boost::asio::deferred_t>
     auto async_refresh_token(Diagnostics& diag, CompletionToken&& token = {}) {
         invalidate(cached_token());
-        return async_get_token_impl(&diag, std::forward<CompletionToken>(token));
+        return get_token_impl(impl_, &diag, std::forward<CompletionToken>(token));
     }
 
     /// The cached token, if any (without checking its age).
-    TokenPtr cached_token() const { return impl_->cached(); }
+    SFCONNECT_DECL TokenPtr cached_token() const;
 
     /// Drops the cached token if it is still `rejected` (the token the server refused).
-    void invalidate(const TokenPtr& rejected) { impl_->invalidate(rejected.get()); }
+    SFCONNECT_DECL void invalidate(const TokenPtr& rejected);
 
     /// Runs an authenticated request on `target` (from Endpoint::bind or runtime_target).
     /// Completion signature: void(error_code, Response). Non-2xx replies are errors; the Response
@@ -233,701 +110,144 @@ public:
     /// declare it in its own statement there, or use the overload without options.
     template <class CompletionToken = boost::asio::deferred_t>
     auto async_request(Target target, RequestOptions request, CompletionToken&& token = {}) {
-        return async_request_impl(std::move(target), std::move(request), nullptr,
-                                  std::forward<CompletionToken>(token));
+        return request_impl(std::move(target), std::move(request), nullptr, std::forward<CompletionToken>(token));
     }
     /// async_request without options (a GET or DELETE needs none).
     template <boost::asio::completion_token_for<void(error_code, Response)> CompletionToken = boost::asio::deferred_t>
     auto async_request(Target target, CompletionToken&& token = {}) {
-        return async_request_impl(std::move(target), RequestOptions{}, nullptr, std::forward<CompletionToken>(token));
+        return request_impl(std::move(target), RequestOptions{}, nullptr, std::forward<CompletionToken>(token));
     }
     /// As above; on failure `diag` receives the details. `diag` must outlive the operation.
     template <class CompletionToken = boost::asio::deferred_t>
     auto async_request(Target target, RequestOptions request, Diagnostics& diag, CompletionToken&& token = {}) {
-        return async_request_impl(std::move(target), std::move(request), &diag,
-                                  std::forward<CompletionToken>(token));
+        return request_impl(std::move(target), std::move(request), &diag, std::forward<CompletionToken>(token));
     }
 
     /// Opens (or reuses) a connection: resolve, TCP, proxy, verified TLS. Completion signature:
     /// void(error_code, ConnectInfo); `diag.phase` says which phase failed.
     template <class CompletionToken = boost::asio::deferred_t>
     auto async_connect(Diagnostics& diag, CompletionToken&& token = {}) {
-        auto self = impl_;
-        return launch<ConnectInfo>(std::forward<CompletionToken>(token),
-                                   [self, d = &diag]() { return self->connect_op(d); });
+        return boost::asio::async_initiate<CompletionToken, void(error_code, ConnectInfo)>(
+            [](auto handler, std::shared_ptr<impl> self, Diagnostics* d) {
+                start_connect(self, *d, connect_handler(std::move(handler)));
+            },
+            token, impl_, &diag);
     }
 
     /// Revokes `token` at /services/oauth2/revoke and drops it from the cache. Explicit only: the
     /// client never revokes on its own. Completion signature: void(error_code, bool).
     template <class CompletionToken = boost::asio::deferred_t>
     auto async_revoke(TokenPtr token_to_revoke, Diagnostics& diag, CompletionToken&& token = {}) {
-        auto self = impl_;
-        return launch<bool>(std::forward<CompletionToken>(token), [self, t = std::move(token_to_revoke), d = &diag]() {
-            return self->revoke_op(t, d);
-        });
+        return boost::asio::async_initiate<CompletionToken, void(error_code, bool)>(
+            [](auto handler, std::shared_ptr<impl> self, TokenPtr t, Diagnostics* d) {
+                start_revoke(self, std::move(t), *d, revoke_handler(std::move(handler)));
+            },
+            token, impl_, std::move(token_to_revoke), &diag);
     }
 
     /// Asks /services/oauth2/introspect about the cached (or a newly fetched) token; when active,
     /// its `exp` becomes the cache's expiry. Completion signature: void(error_code, Introspection).
     template <class CompletionToken = boost::asio::deferred_t>
     auto async_introspect(Diagnostics& diag, CompletionToken&& token = {}) {
-        auto self = impl_;
-        return launch<Introspection>(std::forward<CompletionToken>(token),
-                                     [self, d = &diag]() { return self->introspect_op(d); });
+        return boost::asio::async_initiate<CompletionToken, void(error_code, Introspection)>(
+            [](auto handler, std::shared_ptr<impl> self, Diagnostics* d) {
+                start_introspect(self, *d, introspect_handler(std::move(handler)));
+            },
+            token, impl_, &diag);
     }
 
-    /// Coroutine convenience: the token, or ErrorWithDiagnostics thrown.
-    boost::asio::awaitable<TokenPtr> get_token() {
-        Diagnostics diag;
-        auto op = async_get_token(diag, boost::asio::as_tuple(boost::asio::use_awaitable));
-        auto [ec, tok] = co_await std::move(op);
-        throw_on_error(ec, diag);
-        co_return tok;
-    }
+    /// Coroutine convenience: the token, or ErrorWithDiagnostics thrown. A fresh cached token is
+    /// returned without suspending.
+    SFCONNECT_DECL boost::asio::awaitable<TokenPtr> get_token();
     /// Coroutine convenience: the reply, or ErrorWithDiagnostics thrown.
-    boost::asio::awaitable<Response> request(Target target, RequestOptions options) {
-        return request_throwing(std::move(target), std::move(options));
-    }
+    SFCONNECT_DECL boost::asio::awaitable<Response> request(Target target, RequestOptions options);
     /// Coroutine convenience without options: the reply, or ErrorWithDiagnostics thrown.
-    boost::asio::awaitable<Response> request(Target target) {
-        // The options are made here, not as a default argument: g++ 12 mis-compiles that temporary
-        // inside the caller's co_await expression.
-        return request_throwing(std::move(target), RequestOptions{});
-    }
+    SFCONNECT_DECL boost::asio::awaitable<Response> request(Target target);
 
 private:
-    boost::asio::awaitable<Response> request_throwing(Target target, RequestOptions options) {
-        Diagnostics diag;
-        auto op = async_request(std::move(target), std::move(options), diag,
-                                boost::asio::as_tuple(boost::asio::use_awaitable));
-        auto [ec, res] = co_await std::move(op);
-        throw_on_error(ec, diag);
-        co_return std::move(res);
-    }
+    struct impl;  // owns the BasicTokenClient<> (impl/token_client.ipp)
 
-    using time_point = typename Clock::time_point;
     using token_handler = boost::asio::any_completion_handler<void(error_code, TokenPtr)>;
+    using response_handler = boost::asio::any_completion_handler<void(error_code, Response)>;
+    using connect_handler = boost::asio::any_completion_handler<void(error_code, ConnectInfo)>;
+    using revoke_handler = boost::asio::any_completion_handler<void(error_code, bool)>;
+    using introspect_handler = boost::asio::any_completion_handler<void(error_code, Introspection)>;
 
-    struct waiter {
-        std::uint64_t id;
-        token_handler handler;
-        Diagnostics* diag;
-    };
-
-    struct lease_deleter;
-
-    class impl : public std::enable_shared_from_this<impl> {
-    public:
-        impl(executor_type ex, Site site, ConsumerCredentials creds, TokenClientOptions options)
-            : ex_(std::move(ex)),
-              strand_(boost::asio::make_strand(ex_)),
-              site_(std::move(site)),
-              creds_(std::move(creds)),
-              options_(std::move(options)),
-              pool_cv_(strand_) {
-            pool_cv_.expires_at(boost::asio::steady_timer::time_point::max());
-            auto settings = std::make_shared<TransportSettings>();
-            setup_ec_ = make_transport_settings(site_.host(), options_, *settings, setup_diag_);
-            settings_ = std::move(settings);
-            user_agent_ = "sfconnect/" + std::string(version_string) + " (Boost.Beast)";
-        }
-
-        // ---- token cache (any thread; guarded by mutex_) ------------------------------------------
-        TokenPtr cached() const {
-            std::lock_guard lock(mutex_);
-            return cache_.token();
-        }
-
-        void invalidate(const AccessToken* rejected) {
-            std::lock_guard lock(mutex_);
-            cache_.invalidate(rejected);
-        }
-
-        // Completes at once with the cached token or a held error; otherwise the handler waits for
-        // the single in-flight fetch (started here if none runs).
-        template <class Handler>
-        void get_token(Handler&& handler, Diagnostics* diag) {
-            using cache_t = detail::TokenCacheState<AccessToken, time_point>;
-            std::unique_lock lock(mutex_);
-            if (setup_ec_) {
-                lock.unlock();
-                if (diag) *diag = setup_diag_;
-                complete(std::forward<Handler>(handler), setup_ec_, TokenPtr{});
-                return;
-            }
-            const auto now = Clock::now();
-            const auto l = cache_.lookup(now);
-            bool start = cache_.should_start_fetch(l);
-            if (start) cache_.fetch_started();
-            if (l == cache_t::Lookup::use_cached || l == cache_t::Lookup::use_cached_refresh) {
-                TokenPtr tok = cache_.token();
-                lock.unlock();
-                if (start) start_fetch();
-                complete(std::forward<Handler>(handler), error_code{}, std::move(tok));
-                return;
-            }
-            if (l == cache_t::Lookup::use_held_error) {
-                error_code ec = cache_.held_error();
-                if (diag) *diag = cache_.held_diagnostics();
-                lock.unlock();
-                complete(std::forward<Handler>(handler), ec, TokenPtr{});
-                return;
-            }
-            // Wait for the single in-flight fetch; cancellation removes just this waiter.
-            const std::uint64_t id = ++next_waiter_id_;
-            // Type-erase first: any_completion_handler installs its own proxy in the caller's slot, so
-            // our cancellation handler goes into the erased handler's slot.
-            token_handler erased(std::forward<Handler>(handler));
-            auto slot = boost::asio::get_associated_cancellation_slot(erased);
-            if (slot.is_connected()) {
-                slot.assign([weak = this->weak_from_this(), id](boost::asio::cancellation_type type) {
-                    if (type == boost::asio::cancellation_type::none) return;
-                    if (auto self = weak.lock()) self->cancel_waiter(id);
-                });
-            }
-            waiters_.push_back(waiter{id, std::move(erased), diag});
-            lock.unlock();
-            if (start) start_fetch();
-        }
-
-        void cancel_waiter(std::uint64_t id) {
-            std::unique_lock lock(mutex_);
-            for (auto it = waiters_.begin(); it != waiters_.end(); ++it) {
-                if (it->id != id) continue;
-                waiter w = std::move(*it);
-                waiters_.erase(it);
-                lock.unlock();
-                if (w.diag) w.diag->message = "waiting for the access token was cancelled";
-                // No slot.clear() here: we run inside the slot's handler, which clear() would destroy.
-                complete(std::move(w.handler), boost::asio::error::operation_aborted, TokenPtr{});
-                return;
-            }
-        }
-
-        template <class Handler, class... Args>
-        void complete(Handler&& h, Args&&... args) {
-            // Never call a handler from inside its initiating function: post to its executor.
-            // post() runs it through the handler's own associated executor.
-            boost::asio::post(ex_, boost::asio::append(std::forward<Handler>(h), std::forward<Args>(args)...));
-        }
-
-        void start_fetch() {
-            ++stats_.token_fetches;
-            boost::asio::co_spawn(strand_, fetch_coro(this->shared_from_this()), boost::asio::detached);
-        }
-
-        static boost::asio::awaitable<void> fetch_coro(std::shared_ptr<impl> self) {
-            error_code ec;
-            Diagnostics diag;
-            TokenPtr tok;
-            time_point requested_at = Clock::now();
-            try {
-                for (int attempt = 1;; ++attempt) {
-                    diag.clear();
-                    requested_at = Clock::now();
-                    tok = co_await self->fetch_once(ec, diag);
-                    if (!ec || !detail::should_retry_token_fetch(ec, attempt, self->options_.retry)) break;
-                    ++self->stats_.retries;
-                    co_await self->sleep(detail::backoff_delay(self->options_.retry, attempt, detail::jitter01()));
-                }
-            } catch (const std::exception& e) {
-                ec = errc::bad_response;
-                diag.message = std::string("unexpected failure while fetching the token: ") + e.what();
-            }
-            self->finish_fetch(ec, std::move(diag), std::move(tok), requested_at);
-        }
-
-        void finish_fetch(error_code ec, Diagnostics diag, TokenPtr tok, time_point requested_at) {
-            detail::redact(diag, creds_.consumer_secret().reveal());
-            std::deque<waiter> ready;
-            {
-                std::lock_guard lock(mutex_);
-                if (!ec) {
-                    cache_.fetch_succeeded(tok, requested_at, options_.assumed_token_lifetime, options_.refresh_ahead);
-                } else {
-                    // Errors only a change in Salesforce can fix are held briefly (jittered) so that
-                    // retry loops in callers do not hammer the token endpoint.
-                    const bool hold = !is_transient(ec) && ec != boost::asio::error::operation_aborted;
-                    auto span = std::chrono::duration_cast<typename time_point::duration>(
-                        options_.error_hold * (0.5 + detail::jitter01()));
-                    cache_.fetch_failed(ec, diag, Clock::now(), hold ? span : time_point::duration::zero());
-                    if (cache_.token() && Clock::now() >= cache_.hard_deadline()) cache_.clear();
-                }
-                ready.swap(waiters_);
-            }
-            for (auto& w : ready) {
-                boost::asio::get_associated_cancellation_slot(w.handler).clear();
-                if (ec && w.diag) *w.diag = diag;
-                complete(std::move(w.handler), ec, ec ? TokenPtr{} : tok);
-            }
-        }
-
-        // One POST to the token endpoint.
-        boost::asio::awaitable<TokenPtr> fetch_once(error_code& ec, Diagnostics& diag) {
-            namespace http = boost::beast::http;
-            HttpRequest req{http::verb::post, "/services/oauth2/token", 11};
-            base_headers(req);
-            req.set(http::field::content_type, "application/x-www-form-urlencoded");
-            std::string body = "grant_type=client_credentials";
-            std::string basic;
-            if (options_.use_basic_auth) {
-                std::string pair;
-                detail::append_form_encoded(pair, creds_.consumer_key());
-                pair += ':';
-                detail::append_form_encoded(pair, creds_.consumer_secret().reveal());
-                basic = "Basic " + detail::base64_encode(pair);
-                detail::wipe(pair);
-                req.set(http::field::authorization, basic);
-            } else {
-                body += "&client_id=";
-                detail::append_form_encoded(body, creds_.consumer_key());
-                body += "&client_secret=";
-                detail::append_form_encoded(body, creds_.consumer_secret().reveal());
-            }
-            req.body() = std::move(body);
-            req.prepare_payload();
-            HttpResponse res;
-            ++stats_.token_requests;
-            ec = co_await exchange(req, res, ExchangeLimits{options_.max_header_bytes, options_.max_token_reply_bytes}, diag);
-            detail::wipe(req.body());
-            detail::wipe(basic);
-            if (options_.use_basic_auth) req.erase(http::field::authorization);
-            if (ec) {
-                diag.phase = diag.phase.empty() ? "token" : diag.phase;
-                co_return TokenPtr{};
-            }
-            const int status = static_cast<int>(res.result_int());
-            if (status >= 300 && status < 400) {
-                ec = errc::redirected;
-                diag.http_status = status;
-                diag.host = detail::location_host(res[http::field::location]);
-                diag.phase = "token";
-                diag.message = "the token endpoint redirected to '" + (diag.host.empty() ? std::string("?") : diag.host) +
-                               "'; sfconnect never sends credentials to another host";
-                diag.hint = std::string(default_hint(errc::redirected));
-                co_return TokenPtr{};
-            }
-            auto parsed = parse_token_reply(status, res[http::field::content_type], res.body(), creds_.consumer_secret(),
-                                            site_.host(), TokenReplyOptions{options_.require_signature}, diag);
-            detail::wipe(res.body());
-            if (!parsed) {
-                ec = parsed.error();
-                if (diag.phase.empty()) diag.phase = "token";
-                co_return TokenPtr{};
-            }
-            ec = {};
-            co_return std::make_shared<const AccessToken>(std::move(*parsed));
-        }
-
-        void base_headers(HttpRequest& req) const {
-            namespace http = boost::beast::http;
-            req.set(http::field::host, site_.host());
-            req.set(http::field::user_agent, user_agent_);
-            req.set(http::field::accept, "application/json");
-        }
-
-        // ---- connection pool (strand only) ---------------------------------------------------------
-        boost::asio::awaitable<std::unique_ptr<Transport>> acquire() {
-            for (;;) {
-                if (!idle_.empty()) {
-                    auto t = std::move(idle_.back());
-                    idle_.pop_back();
-                    co_return t;
-                }
-                if (open_ < std::max<std::size_t>(1, options_.max_connections)) {
-                    ++open_;
-                    co_return std::make_unique<Transport>(strand_, settings_);
-                }
-                // Redis-style condition variable: a timer that never expires; release() wakes one.
-                error_code ec;
-                co_await pool_cv_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-                if (closed_) co_return nullptr;
-            }
-        }
-
-        void release(std::unique_ptr<Transport> t) {
-            if (!t) return;
-            if (closed_ || !t->is_open()) {
-                t->close();
-                --open_;
-            } else {
-                idle_.push_back(std::move(t));
-            }
-            pool_cv_.cancel_one();
-        }
-
-        boost::asio::awaitable<error_code> exchange(HttpRequest& req, HttpResponse& res, ExchangeLimits limits,
-                                                    Diagnostics& diag) {
-            if (setup_ec_) {
-                diag = setup_diag_;
-                co_return setup_ec_;
-            }
-            auto t = co_await acquire();
-            if (!t) {
-                diag.message = "the client was shut down";
-                co_return boost::asio::error::operation_aborted;
-            }
-            if (!t->is_open()) ++stats_.connections;
-            error_code ec = co_await t->exchange(req, res, limits, diag);
-            release(std::move(t));
-            co_return ec;
-        }
-
-        boost::asio::awaitable<void> sleep(std::chrono::milliseconds d) {
-            boost::asio::steady_timer timer(strand_, d);
-            error_code ignored;
-            co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
-        }
-
-        // ---- REST requests (strand) ------------------------------------------------------------------
-        boost::asio::awaitable<std::pair<error_code, Response>> request_op(Target target, RequestOptions ro,
-                                                                          Diagnostics* out_diag) {
-            namespace http = boost::beast::http;
-            Diagnostics diag;
-            Response out;
-            error_code ec;
-            try {
-                ec = co_await request_loop(target, ro, diag, out);
-            } catch (const std::exception& e) {
-                ec = errc::bad_response;
-                diag.message = std::string("unexpected failure during the request: ") + e.what();
-            }
-            if (ec) {
-                detail::redact(diag, creds_.consumer_secret().reveal());
-                if (out_diag) *out_diag = std::move(diag);
-            }
-            co_return std::pair<error_code, Response>{ec, std::move(out)};
-        }
-
-        boost::asio::awaitable<error_code> request_loop(const Target& target, const RequestOptions& ro,
-                                                        Diagnostics& diag, Response& out) {
-            namespace http = boost::beast::http;
-            namespace net = boost::asio;
-            std::string path = target.path();
-            if (!ro.query.empty()) {
-                char sep = path.find('?') == std::string::npos ? '?' : '&';
-                for (const auto& [k, v] : ro.query) {
-                    path += sep;
-                    sep = '&';
-                    detail::append_form_encoded(path, k);
-                    path += '=';
-                    detail::append_form_encoded(path, v);
-                }
-            }
-            for (const auto& [k, v] : ro.headers) {
-                if (k.empty() || detail::has_crlf_or_nul(k) || detail::has_crlf_or_nul(v)) {
-                    diag.message = "request header '" + k.substr(0, 60) +
-                                   "' contains CR, LF or NUL (or an empty name) and was not sent";
-                    diag.phase = "api";
-                    co_return make_error_code(boost::system::errc::invalid_argument);
-                }
-            }
-            const bool idempotent = is_idempotent(target.method());
-            const ExchangeLimits limits{options_.max_header_bytes, ro.max_response_bytes.value_or(options_.max_response_bytes)};
-            bool refetched = false;
-            for (int attempt = 1;; ++attempt) {
-                diag.clear();
-                auto [tec, tok] = co_await get_token_awaitable(diag);
-                if (tec) co_return tec;
-
-                HttpRequest req{to_verb(target.method()), path, 11};
-                base_headers(req);
-                std::string bearer = "Bearer ";
-                bearer += tok->access_token.reveal();
-                req.set(http::field::authorization, bearer);
-                detail::wipe(bearer);
-                for (const auto& [k, v] : ro.headers) req.set(k, v);
-                if (ro.json) {
-                    req.set(http::field::content_type, "application/json");
-                    req.body() = boost::json::serialize(*ro.json);
-                } else if (!ro.body.empty()) {
-                    req.set(http::field::content_type, ro.content_type);
-                    req.body() = ro.body;
-                }
-                req.prepare_payload();
-                HttpResponse res;
-                ++stats_.api_requests;
-                error_code ec = co_await exchange(req, res, limits, diag);
-                wipe_authorization(req);
-                int status = 0;
-                if (!ec) {
-                    status = static_cast<int>(res.result_int());
-                    out.status = status;
-                    out.headers = std::move(res.base());
-                    out.body = std::move(res.body());
-                    out.json = nullptr;
-                    out.limit_info.reset();
-                    if (auto li = out.header("Sforce-Limit-Info"); !li.empty()) out.limit_info = parse_limit_info(li);
-                    const auto ct = out.header("Content-Type");
-                    if (status >= 200 && status < 300) {
-                        if (ct.find("json") != std::string_view::npos && !out.body.empty()) {
-                            error_code jec;
-                            out.json = boost::json::parse(out.body, jec);
-                            if (jec) {
-                                diag.http_status = status;
-                                diag.phase = "api";
-                                diag.message = "the reply says it is JSON but does not parse (" + jec.message() + ")";
-                                diag.hint = std::string(default_hint(errc::bad_response));
-                                co_return errc::bad_response;
-                            }
-                        }
-                        co_return error_code{};
-                    }
-                    ec = map_api_error(status, ct, out.body, diag);
-                    if (status >= 300 && status < 400) {
-                        diag.host = detail::location_host(out.header("Location"));
-                        diag.message = "the API redirected to '" + diag.host +
-                                       "'; sfconnect never sends the token to another host";
-                    }
-                    if (ec == api_errc::invalid_session && !refetched) {
-                        // The token expired or was revoked: drop exactly that token, fetch once, replay once.
-                        refetched = true;
-                        ++stats_.refetches;
-                        invalidate(tok.get());
-                        --attempt;
-                        continue;
-                    }
-                }
-                if (detail::should_retry_request(ec, idempotent, status, attempt, options_.retry)) {
-                    ++stats_.retries;
-                    co_await sleep(detail::backoff_delay(options_.retry, attempt, detail::jitter01()));
-                    continue;
-                }
-                // Transport failures keep the phase the transport named ("request": timeouts, lost
-                // connections, size limits), as Timeouts and the troubleshooting table document.
-                if (diag.phase.empty()) diag.phase = "api";
-                co_return ec;
-            }
-        }
-
-        static void wipe_authorization(HttpRequest& req) {
-            auto it = req.find(boost::beast::http::field::authorization);
-            if (it == req.end()) return;
-            auto v = it->value();
-            OPENSSL_cleanse(const_cast<char*>(v.data()), v.size());
-            req.erase(boost::beast::http::field::authorization);
-        }
-
-        static boost::beast::http::verb to_verb(Method m) {
-            namespace http = boost::beast::http;
-            switch (m) {
-                case Method::get: return http::verb::get;
-                case Method::post: return http::verb::post;
-                case Method::put: return http::verb::put;
-                case Method::patch: return http::verb::patch;
-                case Method::del: return http::verb::delete_;
-                case Method::head: return http::verb::head;
-            }
-            return http::verb::get;
-        }
-
-        boost::asio::awaitable<std::pair<error_code, TokenPtr>> get_token_awaitable(Diagnostics& diag) {
-            namespace net = boost::asio;
-            // Built in separate statements: g++ 12 destroys a lambda temporary twice when it sits inside
-            // the co_await expression (chriskohlhoff/asio#1007), freeing `self` early.
-            auto completion = net::as_tuple(net::use_awaitable);
-            auto init = [self = this->shared_from_this(), d = &diag](auto handler) {
-                self->get_token(std::move(handler), d);
-            };
-            auto op = net::async_initiate<decltype(completion), void(error_code, TokenPtr)>(std::move(init), completion);
-            auto [ec, tok] = co_await std::move(op);
-            co_return std::pair<error_code, TokenPtr>{ec, std::move(tok)};
-        }
-
-        // ---- connect / revoke / introspect (strand) -------------------------------------------------
-        boost::asio::awaitable<std::pair<error_code, ConnectInfo>> connect_op(Diagnostics* diag) {
-            if (setup_ec_) {
-                *diag = setup_diag_;
-                co_return std::pair<error_code, ConnectInfo>{setup_ec_, {}};
-            }
-            auto t = co_await acquire();
-            if (!t) co_return std::pair<error_code, ConnectInfo>{boost::asio::error::operation_aborted, {}};
-            error_code ec;
-            if (!t->is_open()) {
-                ++stats_.connections;
-                ec = co_await t->connect(*diag);
-            }
-            ConnectInfo info = t->connect_info();
-            release(std::move(t));
-            co_return std::pair<error_code, ConnectInfo>{ec, std::move(info)};
-        }
-
-        boost::asio::awaitable<std::pair<error_code, std::string>> post_form(std::string_view path, std::string body,
-                                                                            Diagnostics& diag, int& status) {
-            namespace http = boost::beast::http;
-            HttpRequest req{http::verb::post, path, 11};
-            base_headers(req);
-            req.set(http::field::content_type, "application/x-www-form-urlencoded");
-            req.body() = std::move(body);
-            req.prepare_payload();
-            HttpResponse res;
-            error_code ec = co_await exchange(req, res, ExchangeLimits{options_.max_header_bytes, options_.max_token_reply_bytes}, diag);
-            detail::wipe(req.body());
-            status = ec ? 0 : static_cast<int>(res.result_int());
-            co_return std::pair<error_code, std::string>{ec, std::move(res.body())};
-        }
-
-        std::string client_auth_form() const {
-            std::string body = "&client_id=";
-            detail::append_form_encoded(body, creds_.consumer_key());
-            body += "&client_secret=";
-            detail::append_form_encoded(body, creds_.consumer_secret().reveal());
-            return body;
-        }
-
-        boost::asio::awaitable<std::pair<error_code, bool>> revoke_op(TokenPtr tok, Diagnostics* diag) {
-            if (!tok) {
-                diag->message = "there is no token to revoke";
-                co_return std::pair<error_code, bool>{make_error_code(boost::system::errc::invalid_argument), false};
-            }
-            std::string body = "token=";
-            detail::append_form_encoded(body, tok->access_token.reveal());
-            int status = 0;
-            auto [ec, reply] = co_await post_form("/services/oauth2/revoke", std::move(body), *diag, status);
-            if (!ec && status != 200) ec = map_token_error(status, "application/json", reply, *diag);
-            detail::redact(*diag, tok->access_token.reveal());
-            if (!ec) invalidate(tok.get());
-            co_return std::pair<error_code, bool>{ec, !ec};
-        }
-
-        boost::asio::awaitable<std::pair<error_code, Introspection>> introspect_op(Diagnostics* diag) {
-            Introspection out;
-            auto [tec, tok] = co_await get_token_awaitable(*diag);
-            if (tec) co_return std::pair<error_code, Introspection>{tec, out};
-            std::string body = "token=";
-            detail::append_form_encoded(body, tok->access_token.reveal());
-            body += "&token_type_hint=access_token";
-            body += client_auth_form();
-            int status = 0;
-            auto [ec, reply] = co_await post_form("/services/oauth2/introspect", std::move(body), *diag, status);
-            if (!ec && status != 200) ec = map_token_error(status, "application/json", reply, *diag);
-            if (!ec) {
-                error_code jec;
-                auto v = boost::json::parse(reply, jec);
-                const auto* obj = jec ? nullptr : v.if_object();
-                if (!obj) {
-                    diag->message = "the introspection reply is not a JSON object";
-                    diag->phase = "introspect";
-                    ec = errc::bad_response;
-                } else {
-                    auto str = [&](const char* k) {
-                        auto* p = obj->if_contains(k);
-                        return p && p->is_string() ? std::string(p->get_string()) : std::string();
-                    };
-                    auto num = [&](const char* k) -> std::optional<std::int64_t> {
-                        auto* p = obj->if_contains(k);
-                        if (p && p->is_int64()) return p->get_int64();
-                        if (p && p->is_uint64()) return static_cast<std::int64_t>(p->get_uint64());
-                        return std::nullopt;
-                    };
-                    auto* active = obj->if_contains("active");
-                    out.active = active && active->is_bool() && active->get_bool();
-                    out.scope = str("scope");
-                    out.client_id = str("client_id");
-                    out.username = str("username");
-                    out.subject = str("sub");
-                    out.expires_at = num("exp");
-                    out.issued_at = num("iat");
-                    if (out.active && out.expires_at) learn_expiry(tok.get(), *out.expires_at);
-                }
-            }
-            detail::redact(*diag, tok->access_token.reveal());
-            detail::redact(*diag, creds_.consumer_secret().reveal());
-            co_return std::pair<error_code, Introspection>{ec, std::move(out)};
-        }
-
-        void learn_expiry(const AccessToken* tok, std::int64_t exp_epoch_s) {
-            const auto remaining = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(exp_epoch_s)) -
-                                   std::chrono::system_clock::now();
-            std::lock_guard lock(mutex_);
-            if (cache_.token().get() != tok) return;
-            cache_.set_deadline(Clock::now() + std::chrono::duration_cast<typename time_point::duration>(remaining),
-                                std::chrono::duration_cast<typename time_point::duration>(options_.refresh_ahead));
-        }
-
-        TokenClientStats stats() const {
-            TokenClientStats s;
-            s.token_requests = stats_.token_requests;
-            s.token_fetches = stats_.token_fetches;
-            s.api_requests = stats_.api_requests;
-            s.retries = stats_.retries;
-            s.refetches = stats_.refetches;
-            s.connections = stats_.connections;
-            return s;
-        }
-
-        void shutdown() {
-            boost::asio::dispatch(strand_, [self = this->shared_from_this()] {
-                self->closed_ = true;
-                for (auto& t : self->idle_) t->close();
-                self->open_ -= self->idle_.size();
-                self->idle_.clear();
-                self->pool_cv_.cancel();
-            });
-        }
-
-        executor_type ex_;
-        boost::asio::strand<executor_type> strand_;
-        Site site_;
-        ConsumerCredentials creds_;
-        TokenClientOptions options_;
-        std::shared_ptr<const TransportSettings> settings_;
-        error_code setup_ec_;
-        Diagnostics setup_diag_;
-        std::string user_agent_;
-
-        mutable std::mutex mutex_;  // guards cache_, waiters_, next_waiter_id_; never held across co_await
-        detail::TokenCacheState<AccessToken, time_point> cache_;
-        std::deque<waiter> waiters_;
-        std::uint64_t next_waiter_id_ = 0;
-
-        // strand-only state
-        std::vector<std::unique_ptr<Transport>> idle_;
-        std::size_t open_ = 0;
-        boost::asio::steady_timer pool_cv_;
-        bool closed_ = false;
-
-        struct atomic_stats {
-            std::atomic<std::uint64_t> token_requests{0}, token_fetches{0}, api_requests{0}, retries{0},
-                refetches{0}, connections{0};
-        } stats_;
-    };
+    // The compiled-once parts (in src.hpp's TU with SFCONNECT_SEPARATE_COMPILATION).
+    SFCONNECT_DECL static TokenPtr try_cached(impl& self);
+    SFCONNECT_DECL static const executor_type& executor_of(const impl& self) noexcept;
+    SFCONNECT_DECL static void start_get_token(const std::shared_ptr<impl>& self, Diagnostics* diag, token_handler h);
+    SFCONNECT_DECL static void start_request(const std::shared_ptr<impl>& self, Target target, RequestOptions options,
+                                             Diagnostics* diag, response_handler h);
+    SFCONNECT_DECL static void start_connect(const std::shared_ptr<impl>& self, Diagnostics& diag, connect_handler h);
+    SFCONNECT_DECL static void start_revoke(const std::shared_ptr<impl>& self, TokenPtr token, Diagnostics& diag,
+                                            revoke_handler h);
+    SFCONNECT_DECL static void start_introspect(const std::shared_ptr<impl>& self, Diagnostics& diag,
+                                                introspect_handler h);
 
     template <class CompletionToken>
-    auto async_get_token_impl(Diagnostics* diag, CompletionToken&& token) {
+    static auto get_token_impl(const std::shared_ptr<impl>& self, Diagnostics* diag, CompletionToken&& token) {
+        using traits = detail::awaitable_token<std::decay_t<CompletionToken>>;
+        if constexpr (traits::plain) {
+            return get_token_coro<typename traits::executor_type>(self, diag);
+        } else if constexpr (traits::tuple) {
+            return get_token_tuple_coro<typename traits::executor_type>(self, diag);
+        } else {
+            return get_token_erased(self, diag, std::forward<CompletionToken>(token));
+        }
+    }
+
+    // A fresh hit is posted to the handler's executor as it is (no type erasure, no allocation
+    // beyond Asio's recycled operation); everything else goes to the compiled code.
+    template <class CompletionToken>
+    static auto get_token_erased(const std::shared_ptr<impl>& self, Diagnostics* diag, CompletionToken&& token) {
         return boost::asio::async_initiate<CompletionToken, void(error_code, TokenPtr)>(
-            [](auto handler, std::shared_ptr<impl> self, Diagnostics* d) { self->get_token(std::move(handler), d); },
-            token, impl_, diag);
+            [](auto handler, std::shared_ptr<impl> s, Diagnostics* d) {
+                if (TokenPtr tok = try_cached(*s)) {
+                    // Never call a handler from inside its initiating function: post it.
+                    boost::asio::post(executor_of(*s),
+                                      boost::asio::append(std::move(handler), error_code{}, std::move(tok)));
+                    return;
+                }
+                start_get_token(s, d, token_handler(std::move(handler)));
+            },
+            token, self, diag);
+    }
+
+    // The use_awaitable fast paths: a coroutine that returns a fresh cached token at once (its frame
+    // comes from Asio's per-thread recycling allocator) and otherwise waits like any other caller.
+    template <class Executor>
+    static boost::asio::awaitable<TokenPtr, Executor> get_token_coro(std::shared_ptr<impl> self, Diagnostics* diag) {
+        if (TokenPtr tok = try_cached(*self)) co_return tok;
+        auto op = get_token_erased(self, diag, boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{}));
+        auto [ec, tok] = co_await std::move(op);
+        if (ec) throw boost::system::system_error(ec);  // what use_awaitable itself throws
+        co_return tok;
+    }
+    template <class Executor>
+    static boost::asio::awaitable<std::tuple<error_code, TokenPtr>, Executor> get_token_tuple_coro(
+        std::shared_ptr<impl> self, Diagnostics* diag) {
+        if (TokenPtr tok = try_cached(*self)) co_return std::tuple<error_code, TokenPtr>{error_code{}, std::move(tok)};
+        auto op = get_token_erased(self, diag, boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{}));
+        co_return co_await std::move(op);
     }
 
     template <class CompletionToken>
-    auto async_request_impl(Target target, RequestOptions ro, Diagnostics* diag, CompletionToken&& token) {
-        auto self = impl_;
-        return launch<Response>(std::forward<CompletionToken>(token),
-                                [self, t = std::move(target), r = std::move(ro), diag]() mutable {
-                                    return self->request_op(std::move(t), std::move(r), diag);
-                                });
-    }
-
-    // Runs the coroutine made by `make` on the client's strand and completes `token` with its
-    // (error_code, T) result.
-    template <class T, class CompletionToken, class MakeCoro>
-    auto launch(CompletionToken&& token, MakeCoro&& make) {
-        return boost::asio::async_initiate<CompletionToken, void(error_code, T)>(
-            [](auto handler, std::shared_ptr<impl> self, auto make_coro) {
-                using handler_t = std::decay_t<decltype(handler)>;
-                boost::asio::co_spawn(self->strand_, make_coro(),
-                                      detail::spawn_completion<handler_t, T>{std::move(handler)});
+    auto request_impl(Target target, RequestOptions options, Diagnostics* diag, CompletionToken&& token) {
+        return boost::asio::async_initiate<CompletionToken, void(error_code, Response)>(
+            [](auto handler, std::shared_ptr<impl> self, Target t, RequestOptions o, Diagnostics* d) {
+                start_request(self, std::move(t), std::move(o), d, response_handler(std::move(handler)));
             },
-            token, impl_, std::forward<MakeCoro>(make));
+            token, impl_, std::move(target), std::move(options), diag);
     }
 
     std::shared_ptr<impl> impl_;
 };
 
-/// The client most programs use: verified HTTPS transport, steady clock.
-using TokenClient = BasicTokenClient<>;
-
 }  // namespace sfconnect
+
+#ifdef SFCONNECT_HEADER_ONLY
+#include <sfconnect/impl/token_client.ipp>
+#endif
 
 #endif

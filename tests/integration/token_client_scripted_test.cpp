@@ -4,7 +4,12 @@
 
 #include "catch.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <deque>
 #include <functional>
@@ -132,6 +137,38 @@ TEST_CASE("scripted: an expired token is fetched again, with no real waiting", "
     auto t2 = get(client, io);
     CHECK(t2 != t1);
     CHECK(Script::token_posts == 2);
+}
+
+TEST_CASE("scripted: cached hits through use_awaitable complete without suspending or growing the stack",
+          "[scripted][cache]") {
+    Script::reset();
+    net::io_context io;
+    ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
+    const TokenPtr t1 = get(client, io);
+    REQUIRE(t1);
+    constexpr int hits = 200'000;  // a nested scheduler frame per hit would overflow the stack long before
+    int same = 0;
+    bool other_ran = false;
+    bool other_ran_during_hits = true;
+    auto loop = [&]() -> net::awaitable<void> {
+        // Runs between two hits if a hit goes through the executor.
+        net::post(io, [&] { other_ran = true; });
+        for (int i = 0; i < hits; ++i) {
+            auto plain = client.async_get_token(net::use_awaitable);
+            TokenPtr a = co_await std::move(plain);
+            auto tupled = client.async_get_token(net::as_tuple(net::use_awaitable));
+            auto [ec, b] = co_await std::move(tupled);
+            if (!ec && a == t1 && b == t1) ++same;
+        }
+        other_ran_during_hits = other_ran;
+    };
+    net::co_spawn(io, loop(), net::detached);
+    io.restart();
+    io.run();
+    CHECK(same == hits);
+    CHECK_FALSE(other_ran_during_hits);
+    CHECK(other_ran);
+    CHECK(Script::token_posts == 1);
 }
 
 TEST_CASE("scripted: inside the soft window the cached token is served and refreshed in the background",

@@ -11,6 +11,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -252,6 +254,41 @@ private:
     Diagnostics& diag_;
 };
 
+// OpenSSL 3's one-shot HMAC() fetches the HMAC and SHA-256 implementations from the provider on
+// every call (half the cost of a check). This HMAC-SHA256 context, made once per process and never
+// keyed, is duplicated per signature instead: the copy shares the fetched implementations.
+inline const EVP_MAC_CTX* hmac_sha256_template() {
+    static const EVP_MAC_CTX* const ctx = [] () -> EVP_MAC_CTX* {
+        EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+        if (mac == nullptr) return nullptr;
+        EVP_MAC_CTX* c = EVP_MAC_CTX_new(mac);
+        EVP_MAC_free(mac);  // the context keeps its own reference
+        char digest[] = "SHA256";
+        const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                     OSSL_PARAM_construct_end()};
+        if (c != nullptr && EVP_MAC_CTX_set_params(c, params) != 1) {
+            EVP_MAC_CTX_free(c);
+            c = nullptr;
+        }
+        return c;  // lives as long as the process (intentionally never freed: no exit-order hazards)
+    }();
+    return ctx;
+}
+
+// HMAC-SHA256 through the template; false if OpenSSL refuses (the caller then uses HMAC()).
+inline bool hmac_sha256(std::string_view key, std::string_view message, unsigned char* out, std::size_t& out_len) {
+    const EVP_MAC_CTX* tmpl = hmac_sha256_template();
+    if (tmpl == nullptr) return false;
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(tmpl);
+    if (ctx == nullptr) return false;
+    const auto* key_ptr = reinterpret_cast<const unsigned char*>(key.empty() ? "" : key.data());
+    const bool ok = EVP_MAC_init(ctx, key_ptr, key.size(), nullptr) == 1 &&
+                    EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1 &&
+                    EVP_MAC_final(ctx, out, &out_len, EVP_MAX_MD_SIZE) == 1;
+    EVP_MAC_CTX_free(ctx);  // also wipes the keyed state
+    return ok;
+}
+
 }  // namespace detail::token_reply
 
 SFCONNECT_DECL std::string compute_token_signature(const Secret& consumer_secret, std::string_view id,
@@ -261,12 +298,17 @@ SFCONNECT_DECL std::string compute_token_signature(const Secret& consumer_secret
     message.append(id).append(issued_at);
     const std::string_view key = consumer_secret.reveal();
     unsigned char mac[EVP_MAX_MD_SIZE];
+    std::size_t mac_size = 0;
     unsigned int mac_len = 0;
-    // OpenSSL 3 rejects a null key pointer even with length 0, hence data() of a non-null view.
-    const unsigned char* key_ptr = reinterpret_cast<const unsigned char*>(key.empty() ? "" : key.data());
-    if (HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()),
-             reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &mac_len) == nullptr)
-        return {};
+    if (detail::token_reply::hmac_sha256(key, message, mac, mac_size)) {
+        mac_len = static_cast<unsigned int>(mac_size);
+    } else {
+        // OpenSSL 3 rejects a null key pointer even with length 0, hence data() of a non-null view.
+        const unsigned char* key_ptr = reinterpret_cast<const unsigned char*>(key.empty() ? "" : key.data());
+        if (HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()),
+                 reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &mac_len) == nullptr)
+            return {};
+    }
     unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
     const int n = EVP_EncodeBlock(b64, mac, static_cast<int>(mac_len));
     OPENSSL_cleanse(mac, sizeof mac);
@@ -288,15 +330,19 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
     Parser p(http_status, body, consumer_secret, diag);
     boost::system::error_code json_ec;
     const boost::json::value root = boost::json::parse(body, json_ec);
-    std::string where = "HTTP " + std::to_string(http_status);
-    if (!content_type.empty()) where += ", content type " + safe_text(content_type, 80);
+    // Built only on the failure paths: a good reply pays for no message.
+    const auto where = [&] {
+        std::string w = "HTTP " + std::to_string(http_status);
+        if (!content_type.empty()) w += ", content type " + safe_text(content_type, 80);
+        return w;
+    };
     if (json_ec) {
-        if (body.empty()) return p.fail(errc::bad_response, "the token reply (" + where + ") has an empty body");
+        if (body.empty()) return p.fail(errc::bad_response, "the token reply (" + where() + ") has an empty body");
         return p.fail(errc::bad_response,
-                      "the token reply (" + where + ") is not JSON: likely a proxy or the wrong host answered", true);
+                      "the token reply (" + where() + ") is not JSON: likely a proxy or the wrong host answered", true);
     }
     const auto* obj = root.if_object();
-    if (obj == nullptr) return p.fail(errc::bad_response, "the token reply (" + where + ") is not a JSON object", true);
+    if (obj == nullptr) return p.fail(errc::bad_response, "the token reply (" + where() + ") is not a JSON object", true);
     if (const auto* at = obj->if_contains("access_token"); at != nullptr && at->is_string())
         p.remember_token(at->get_string());  // redacted from any excerpt below
     if (const auto* err = obj->if_contains("error"); err != nullptr && !err->is_null())

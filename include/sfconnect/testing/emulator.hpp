@@ -103,6 +103,9 @@ struct Fault {
     std::chrono::milliseconds delay{0};
     /// Location for `redirect`; empty means "https://login.salesforce.com" + the request target.
     std::string location;
+    /// For `reply`: this many filler bytes follow `body`, sent chunked in 64 KiB pieces that are never
+    /// held whole (large-reply tests and benchmarks; 0 = none).
+    std::size_t filler_bytes = 0;
 
     /// Answer with this status and body verbatim.
     static Fault reply_with(int status, std::string body, std::string content_type = "application/json") {

@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <atomic>
 #include <deque>
 #include <exception>
@@ -34,6 +35,7 @@
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -889,6 +891,36 @@ struct Emulator::Impl {
                                           boost::asio::as_tuple(boost::asio::use_awaitable));
     }
 
+    // `body` then `filler_bytes` of filler, chunked; stops at the first write error (the client gave up).
+    template <class Stream>
+    static boost::asio::awaitable<void> write_filler_reply(Stream& stream, const Fault& f) {
+        namespace asio = boost::asio;
+        std::string head = "HTTP/1.1 " + std::to_string(f.status) + " Filler\r\n";
+        if (!f.content_type.empty()) head += "Content-Type: " + f.content_type + "\r\n";
+        head += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+        if (!f.body.empty()) head += hex_size(f.body.size()) + "\r\n" + f.body + "\r\n";
+        stream.next_layer().expires_after(std::chrono::seconds(30));
+        auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head), asio::as_tuple(asio::use_awaitable));
+        (void)n;
+        const std::string piece(64 * 1024, 'x');
+        for (std::size_t left = f.filler_bytes; !ec && left > 0;) {
+            const std::size_t k = std::min(left, piece.size());
+            const std::string size_line = hex_size(k) + "\r\n";
+            const std::array<asio::const_buffer, 3> bufs{asio::buffer(size_line), asio::buffer(piece.data(), k),
+                                                         asio::buffer("\r\n", 2)};
+            stream.next_layer().expires_after(std::chrono::seconds(30));
+            std::tie(ec, n) = co_await asio::async_write(stream, bufs, asio::as_tuple(asio::use_awaitable));
+            left -= k;
+        }
+        if (!ec) co_await write_all(stream, std::string("0\r\n\r\n"));
+    }
+
+    static std::string hex_size(std::size_t n) {
+        char buf[24];
+        const int len = std::snprintf(buf, sizeof buf, "%zx", n);
+        return std::string(buf, static_cast<std::size_t>(len));
+    }
+
     static void hard_close(tls_stream& stream) {
         boost::system::error_code ignored;
         stream.next_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -1023,7 +1055,15 @@ struct Emulator::Impl {
                         hard_close(stream);
                         co_return;
                     }
-                    case FaultKind::reply: reply = fault_reply(*fault); break;
+                    case FaultKind::reply:
+                        if (fault->filler_bytes > 0) {
+                            record(req, fault->status, connection);
+                            co_await write_filler_reply(stream, *fault);
+                            hard_close(stream);
+                            co_return;
+                        }
+                        reply = fault_reply(*fault);
+                        break;
                     case FaultKind::redirect: reply = redirect_reply(*fault, req); break;
                     case FaultKind::delay: reply = respond(req, route); break;
                 }
