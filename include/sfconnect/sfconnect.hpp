@@ -24,6 +24,7 @@
 #include <sfconnect/site.hpp>
 #include <sfconnect/token_client.hpp>
 #include <sfconnect/token_client_options.hpp>
+#include <sfconnect/trace.hpp>
 #include <sfconnect/version.hpp>
 
 #endif

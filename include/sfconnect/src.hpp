@@ -24,5 +24,6 @@
 #include <sfconnect/impl/reply_errors.ipp>
 #include <sfconnect/impl/secret.ipp>
 #include <sfconnect/impl/site.ipp>
+#include <sfconnect/impl/trace.ipp>
 
 #endif
