@@ -94,8 +94,7 @@ TokenClientOptions options_for(const Emulator& emu, Capture& cap) {
 
 Site site_of(const Emulator& emu) { return Site::parse(emu.site()).value(); }
 
-ConsumerCredentials creds(const Emulator& emu, std::string_view key, std::string_view secret) {
-    (void)emu;
+ConsumerCredentials creds(std::string_view key, std::string_view secret) {
     return ConsumerCredentials::create(key, secret).value();
 }
 
@@ -106,10 +105,10 @@ struct Client {
     Capture& cap;
 
     Client(const Emulator& emu, Capture& c, TokenClientOptions o)
-        : client(io.get_executor(), site_of(emu), creds(emu, emu.consumer_key(), emu.consumer_secret()), std::move(o)),
+        : client(io.get_executor(), site_of(emu), creds(emu.consumer_key(), emu.consumer_secret()), std::move(o)),
           cap(c) {}
     Client(const Emulator& emu, Capture& c, TokenClientOptions o, std::string_view key, std::string_view secret)
-        : client(io.get_executor(), site_of(emu), creds(emu, key, secret), std::move(o)), cap(c) {}
+        : client(io.get_executor(), site_of(emu), creds(key, secret), std::move(o)), cap(c) {}
 
     void drive() {
         io.restart();
