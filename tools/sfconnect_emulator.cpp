@@ -19,6 +19,7 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,6 +67,11 @@ void print_usage(std::ostream& os) {
     }
     os << "\n"
           "  --token-lifetime SECONDS access-token lifetime (default: 7200)\n"
+          "  --expire-tokens-every SECONDS\n"
+          "                           invalidate every issued token this often (default: never)\n"
+          "  --unavailable-percent N  answer N% of /services/data requests 503 (default: 0)\n"
+          "  --drop-percent N         drop the connection of N% of requests (default: 0)\n"
+          "  --seed N                 seed for the two percentages above (default: random)\n"
           "  -h, --help               show this help\n"
           "\n"
           "Exit status: 0 after a signal, 1 on start-up failure, 2 on usage errors.\n";
@@ -137,6 +143,16 @@ Arguments parse_arguments(int argc, char** argv) {
         } else if (arg == "--token-lifetime") {
             args.options.token_lifetime =
                 std::chrono::seconds(parse_number<long>(value(), 1, 10L * 365 * 24 * 3600, "--token-lifetime"));
+        } else if (arg == "--expire-tokens-every") {
+            args.options.expire_all_tokens_every =
+                std::chrono::seconds(parse_number<long>(value(), 0, 10L * 365 * 24 * 3600, "--expire-tokens-every"));
+        } else if (arg == "--unavailable-percent") {
+            args.options.api_unavailable_probability = parse_number<int>(value(), 0, 100, "--unavailable-percent") / 100.0;
+        } else if (arg == "--drop-percent") {
+            args.options.drop_connection_probability = parse_number<int>(value(), 0, 100, "--drop-percent") / 100.0;
+        } else if (arg == "--seed") {
+            args.options.random_seed =
+                parse_number<std::uint64_t>(value(), 0, std::numeric_limits<std::uint64_t>::max(), "--seed");
         } else {
             usage_error("unknown option '" + std::string(argv[i]) + "'");
         }

@@ -427,7 +427,9 @@ private:
                     tok = co_await self->fetch_once(ec, diag);
                     if (!ec || !detail::should_retry_token_fetch(ec, attempt, self->options_.retry)) break;
                     ++self->stats_.retries;
-                    co_await self->sleep(detail::backoff_delay(self->options_.retry, attempt, detail::jitter01()));
+                    const auto delay = detail::backoff_delay(self->options_.retry, attempt, detail::jitter01());
+                    detail::trace_retry(self->options_.trace, "token request", ec, attempt, delay);
+                    co_await self->sleep(delay);
                 }
             } catch (const std::exception& e) {
                 ec = errc::bad_response;
@@ -438,6 +440,11 @@ private:
 
         void finish_fetch(error_code ec, Diagnostics diag, TokenPtr tok, time_point requested_at) {
             detail::redact(diag, creds_.consumer_secret().reveal());
+            if (ec) detail::trace_error(options_.trace, ec, diag);
+            else detail::trace_note(options_.trace, TraceLevel::info, TracePhase::token_fetched, [&] {
+                return "access token fetched for " + tok->instance_url +
+                       (tok->signature_verified ? " (signature verified)" : " (no signature)");
+            });
             std::deque<waiter> ready;
             {
                 std::lock_guard lock(mutex_);
@@ -600,6 +607,7 @@ private:
             }
             if (ec) {
                 detail::redact(diag, creds_.consumer_secret().reveal());
+                detail::trace_error(options_.trace, ec, diag);
                 if (out_diag) *out_diag = std::move(diag);
             }
             co_return std::pair<error_code, Response>{ec, std::move(out)};
@@ -685,6 +693,7 @@ private:
                         co_return error_code{};
                     }
                     ec = map_api_error(status, ct, out.body, diag);
+                    detail::redact(diag, tok->access_token.reveal());  // a hostile server may echo it
                     if (status >= 300 && status < 400) {
                         diag.host = detail::location_host(out.header("Location"));
                         diag.message = "the API redirected to '" + diag.host +
@@ -694,6 +703,9 @@ private:
                         // The token expired or was revoked: drop exactly that token, fetch once, replay once.
                         refetched = true;
                         ++stats_.refetches;
+                        detail::trace_note(options_.trace, TraceLevel::warning, TracePhase::token_refetch, [] {
+                            return std::string("401 INVALID_SESSION_ID: token dropped, fetching a new one, replaying once");
+                        });
                         invalidate(tok.get());
                         --attempt;
                         continue;
@@ -701,7 +713,9 @@ private:
                 }
                 if (detail::should_retry_request(ec, idempotent, status, attempt, options_.retry)) {
                     ++stats_.retries;
-                    co_await sleep(detail::backoff_delay(options_.retry, attempt, detail::jitter01()));
+                    const auto delay = detail::backoff_delay(options_.retry, attempt, detail::jitter01());
+                    detail::trace_retry(options_.trace, "request", ec, attempt, delay);
+                    co_await sleep(delay);
                     continue;
                 }
                 // Transport failures keep the phase the transport named ("request": timeouts, lost
@@ -791,6 +805,8 @@ private:
             auto [ec, reply] = co_await post_form("/services/oauth2/revoke", std::move(body), *diag, status);
             if (!ec && status != 200) ec = map_token_error(status, "application/json", reply, *diag);
             detail::redact(*diag, tok->access_token.reveal());
+            detail::redact(*diag, creds_.consumer_secret().reveal());  // a hostile server may echo it
+            if (ec) detail::trace_error(options_.trace, ec, *diag);
             if (!ec) invalidate(tok.get());
             co_return std::pair<error_code, bool>{ec, !ec};
         }
@@ -838,6 +854,7 @@ private:
             }
             detail::redact(*diag, tok->access_token.reveal());
             detail::redact(*diag, creds_.consumer_secret().reveal());
+            if (ec) detail::trace_error(options_.trace, ec, *diag);
             co_return std::pair<error_code, Introspection>{ec, std::move(out)};
         }
 

@@ -11,6 +11,7 @@
 #include <sfconnect/error.hpp>
 #include <sfconnect/token_client_options.hpp>
 #include <sfconnect/detail/proxy_config.hpp>
+#include <sfconnect/detail/trace.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -57,6 +58,7 @@ struct TransportSettings {
     std::shared_ptr<boost::asio::ssl::context> tls_context;  ///< TLS 1.2+, peer verification on
     bool verify_peer = true;               ///< false only with insecure_disable_tls_verification
     Timeouts timeouts;                     ///< per-phase timeouts
+    TraceSink trace;                       ///< TokenClientOptions::trace (empty: no tracing)
 };
 
 /// Builds the TLS context and routing for `host` from the options. Fails with tls_failed (CA file

@@ -38,6 +38,7 @@
 #include <sfconnect/site.hpp>
 #include <sfconnect/token_client.hpp>
 #include <sfconnect/token_client_options.hpp>
+#include <sfconnect/trace.hpp>
 #include <sfconnect/version.hpp>
 
 // The HTTPS transport and the client template behind TokenClient. Separate compilation leaves them

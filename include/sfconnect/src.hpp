@@ -26,5 +26,6 @@
 #include <sfconnect/impl/secret.ipp>
 #include <sfconnect/impl/site.ipp>
 #include <sfconnect/impl/token_client.ipp>
+#include <sfconnect/impl/trace.ipp>
 
 #endif

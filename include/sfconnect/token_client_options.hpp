@@ -5,6 +5,8 @@
 /// @file
 /// Everything a TokenClient can be told: trust, routing, timeouts, token lifetime, limits, retries.
 
+#include <sfconnect/trace.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -74,6 +76,11 @@ struct TokenClientOptions {
     std::size_t max_header_bytes = 16 * 1024;            ///< reply header size limit
     std::size_t max_token_reply_bytes = 64 * 1024;       ///< token/identity reply body limit
     std::size_t max_response_bytes = 8 * 1024 * 1024;    ///< REST reply body limit (per request overridable)
+
+    // --- debugging -------------------------------------------------------------------------------
+    /// Receives a TraceEvent at each key point (connect, TLS handshake, request sent, reply, retry,
+    /// token fetched, refetch after 401, errors), redacted by construction (see trace.hpp). Unset: off.
+    TraceSink trace;
 };
 
 }  // namespace sfconnect

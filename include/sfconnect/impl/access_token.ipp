@@ -329,7 +329,16 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
 
     Parser p(http_status, body, consumer_secret, diag);
     boost::system::error_code json_ec;
-    const boost::json::value root = boost::json::parse(body, json_ec);
+    boost::json::value root = boost::json::parse(body, json_ec);
+    // The parse tree holds its own copy of the token: wipe it whichever way this function returns.
+    struct WipeParsedToken {
+        boost::json::value& v;
+        ~WipeParsedToken() {
+            auto* o = v.if_object();
+            auto* t = o != nullptr ? o->if_contains("access_token") : nullptr;
+            if (t != nullptr && t->is_string()) secure_wipe(t->get_string().data(), t->get_string().size());
+        }
+    } wipe_parsed_token{root};
     // Built only on the failure paths: a good reply pays for no message.
     const auto where = [&] {
         std::string w = "HTTP " + std::to_string(http_status);

@@ -77,6 +77,7 @@ SFCONNECT_DECL error_code make_transport_settings(std::string_view host, const T
     out.connect_host = out.host;
     out.timeouts = options.timeouts;
     out.verify_peer = !options.insecure_disable_tls_verification;
+    out.trace = options.trace;
 
     if (!options.connect_to.empty()) {
         std::string_view ct = options.connect_to;
@@ -279,6 +280,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
     info_.peer = ep.address().to_string() + ":" + std::to_string(ep.port());
     error_code ignored;
     tcp.socket().set_option(net::ip::tcp::no_delay(true), ignored);
+    detail::trace_note(s.trace, TraceLevel::debug, TracePhase::connect,
+                       [&] { return "connected to " + info_.peer; }, info_.connect);
 
     if (via_proxy) {
         t0 = std::chrono::steady_clock::now();
@@ -336,6 +339,10 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
     info_.tls_version = SSL_get_version(stream_->native_handle());
     if (const char* cipher = SSL_get_cipher_name(stream_->native_handle())) info_.cipher = cipher;
     connected_ = true;
+    detail::trace_note(s.trace, TraceLevel::debug, TracePhase::tls_handshake, [&] {
+        return info_.tls_version + " " + info_.cipher + " with " + s.host +
+               (s.verify_peer ? " (certificate verified)" : " (VERIFICATION DISABLED)");
+    }, info_.tls_handshake);
     diag.clear();
     co_return error_code{};
 }
@@ -358,6 +365,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::exchange(HttpR
         (void)wn;
         error_code ec = wec;
         bool got_some = false;
+        const auto t_sent = settings_->trace ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+        if (!ec) detail::trace_request(settings_->trace, req);
         if (!ec) {
             http::response_parser<http::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
@@ -366,6 +375,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::exchange(HttpR
             (void)rn;
             if (!rec) {
                 res = parser.release();
+                detail::trace_response(settings_->trace, req, res,
+                                       detail::trace_us(std::chrono::steady_clock::now() - t_sent));
                 tcp.expires_never();
                 if (!res.keep_alive()) close();
                 diag.clear();

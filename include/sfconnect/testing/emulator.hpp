@@ -190,6 +190,21 @@ struct EmulatorOptions {
     /// Records per query page before nextRecordsUrl paging (1-2000); a request header
     /// "Sforce-Query-Options: batchSize=N" overrides it per query, as on Salesforce.
     int query_batch_size = 10;
+
+    // --- random misbehaviour for soak and load runs (all off by default) ----------------------------
+    /// Probability (0-1) that a request under /services/data answers 503 SERVER_UNAVAILABLE, as
+    /// during a Salesforce instance failover, before the session is even checked.
+    double api_unavailable_probability = 0.0;
+    /// Probability (0-1) that the connection of any request is dropped: with equal chance before
+    /// replying (request read, TCP closed), in the middle of the reply body, or right after a
+    /// complete reply (the next request on that keep-alive connection then finds it closed).
+    double drop_connection_probability = 0.0;
+    /// Every this long the org invalidates every token issued so far, as expire_all_tokens() does
+    /// (an admin revoking sessions); 0 = never.
+    std::chrono::milliseconds expire_all_tokens_every{0};
+    /// Seed of the generator behind the probabilities above; 0 = a random seed. The outcome of a
+    /// seeded run still depends on the order in which concurrent requests arrive.
+    std::uint64_t random_seed = 0;
 };
 
 /// Counters since construction or the last Emulator::reset_stats().
@@ -208,6 +223,9 @@ struct EmulatorStats {
     std::uint64_t faults_applied = 0;          ///< pushed Faults consumed
     std::uint64_t bad_requests = 0;            ///< unparsable or oversized requests (answered 400/413/431)
     std::uint64_t internal_errors = 0;         ///< exceptions inside the server (a bug if non-zero)
+    std::uint64_t random_unavailable = 0;      ///< 503s from EmulatorOptions::api_unavailable_probability
+    std::uint64_t random_drops = 0;            ///< connections dropped by EmulatorOptions::drop_connection_probability
+    std::uint64_t token_invalidations = 0;     ///< expire_all_tokens() calls, scheduled ones included
 };
 
 /// One request as the emulator saw it. Secrets are redacted: the Authorization value keeps only its
@@ -294,6 +312,11 @@ public:
 
     /// Every token issued so far now answers 401 INVALID_SESSION_ID (tokens issued later are fine).
     SFCONNECT_DECL void expire_all_tokens();
+    /// The access tokens issued most recently (up to 4096), oldest first: what a test scans its
+    /// captured output for. They are secrets: never print them.
+    SFCONNECT_DECL std::vector<std::string> issued_tokens() const;
+    /// Number of tokens the org currently remembers (expired ones are forgotten as new ones are issued).
+    SFCONNECT_DECL std::size_t remembered_tokens() const;
     /// Closes (TCP, server side) every keep-alive connection that waits for its next request, as an
     /// idle timeout would; returns when done. A connection whose reply is still being written is
     /// closed right after that write, so a client that already read its reply never gets another one.

@@ -32,6 +32,7 @@
 #include <exception>
 #include <future>
 #include <mutex>
+#include <random>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -87,7 +88,10 @@ inline constexpr std::size_t max_body_bytes = 1024 * 1024;
 inline constexpr std::size_t max_logged_requests = 256;
 inline constexpr std::size_t max_logged_body = 64 * 1024;
 inline constexpr std::size_t max_cursors = 1000;
-inline constexpr std::size_t token_prune_threshold = 50000;
+// Below this many remembered tokens nothing is forgotten, so that a test changing the lifetime
+// back and forth sees the same tokens; above it, expired tokens are dropped oldest first.
+inline constexpr std::size_t token_prune_threshold = 1024;
+inline constexpr std::size_t max_issued_log = 4096;
 
 struct Account {
     std::string id;
@@ -97,9 +101,12 @@ struct Account {
 struct TokenRecord {
     std::chrono::steady_clock::time_point issued;
     std::int64_t issued_unix = 0;  // seconds, for introspection
+    std::uint64_t serial = 0;  // issue order; serials below Impl::expired_below are expired
     bool revoked = false;
-    bool expired = false;
 };
+
+// What EmulatorOptions' probabilities decided for one request.
+enum class RandomAction { none, drop_before_reply, drop_mid_body, drop_after_reply, unavailable };
 
 struct QueryCursor {
     int version = 0;
@@ -252,6 +259,14 @@ struct Emulator::Impl {
     std::chrono::milliseconds token_lifetime;
     std::array<std::deque<Fault>, 6> faults;
     std::unordered_map<std::string, detail::TokenRecord> tokens;
+    // Tokens in issue order, which is also expiry order (one lifetime applies to all): pruning
+    // pops expired ones from the front, so issuing costs O(1) amortised however many are live.
+    std::deque<std::pair<std::string, std::chrono::steady_clock::time_point>> token_order;
+    std::uint64_t next_serial = 0;
+    std::uint64_t expired_below = 0;
+    std::deque<std::string> issued_log;
+    std::mt19937_64 rng;
+    std::chrono::steady_clock::time_point next_forced_expiry;
     std::unordered_map<std::string, detail::QueryCursor> cursors;
     std::deque<std::string> cursor_order;
     std::uint64_t api_usage = 0;
@@ -281,6 +296,8 @@ struct Emulator::Impl {
             }
             server_certificate = ca.issue(leaf);
         }
+        rng.seed(opts.random_seed != 0 ? opts.random_seed : std::random_device{}());
+        next_forced_expiry = std::chrono::steady_clock::now() + opts.expire_all_tokens_every;
         const bool sandbox = opts.site.find("--") != std::string::npos;
         identity = std::string("https://") + (sandbox ? "test" : "login") + ".salesforce.com/id/" +
                    opts.organization_id + "/" + opts.user_id;
@@ -319,14 +336,54 @@ struct Emulator::Impl {
         if (o.idle_timeout.count() < 0) fail("idle_timeout must not be negative");
         if (o.accounts < 0 || o.accounts > 10000) fail("accounts must be within 0..10000");
         if (o.query_batch_size < 1 || o.query_batch_size > 2000) fail("query_batch_size must be within 1..2000");
+        if (!(o.api_unavailable_probability >= 0.0 && o.api_unavailable_probability <= 1.0))
+            fail("api_unavailable_probability must be within 0..1");
+        if (!(o.drop_connection_probability >= 0.0 && o.drop_connection_probability <= 1.0))
+            fail("drop_connection_probability must be within 0..1");
+        if (o.expire_all_tokens_every.count() < 0) fail("expire_all_tokens_every must not be negative");
         return o;
     }
 
     // ---- request bookkeeping (any thread) ----
 
+    // Called with `mutex` held.
+    void expire_tokens_locked() {
+        expired_below = next_serial;
+        ++counters.token_invalidations;
+    }
+
+    // The scheduled invalidation is applied lazily, when a request arrives: no timer needed, and a
+    // quiet org loses nothing by it. Called with `mutex` held.
+    void apply_forced_expiry(std::chrono::steady_clock::time_point now) {
+        if (opts.expire_all_tokens_every.count() <= 0 || now < next_forced_expiry) return;
+        expire_tokens_locked();
+        while (next_forced_expiry <= now) next_forced_expiry += opts.expire_all_tokens_every;
+    }
+
+    // Rolls EmulatorOptions' dice for a request that no scripted Fault handles.
+    detail::RandomAction random_action(std::optional<Route> route) {
+        std::lock_guard lock(mutex);
+        std::uniform_real_distribution<double> uniform(0.0, 1.0);
+        if (opts.drop_connection_probability > 0.0 && uniform(rng) < opts.drop_connection_probability) {
+            ++counters.random_drops;
+            switch (std::uniform_int_distribution<int>(0, 2)(rng)) {
+                case 0: return detail::RandomAction::drop_before_reply;
+                case 1: return detail::RandomAction::drop_mid_body;
+                default: return detail::RandomAction::drop_after_reply;
+            }
+        }
+        if (route == Route::api && opts.api_unavailable_probability > 0.0 &&
+            uniform(rng) < opts.api_unavailable_probability) {
+            ++counters.random_unavailable;
+            return detail::RandomAction::unavailable;
+        }
+        return detail::RandomAction::none;
+    }
+
     std::optional<Fault> begin_request(std::optional<Route> route) {
         std::lock_guard lock(mutex);
         ++counters.requests;
+        apply_forced_expiry(std::chrono::steady_clock::now());
         if (route) {
             switch (*route) {
                 case Route::token: ++counters.token_requests; break;
@@ -379,7 +436,7 @@ struct Emulator::Impl {
             return false;
         }
         const auto it = tokens.find(token);
-        if (it == tokens.end() || it->second.revoked || it->second.expired) {
+        if (it == tokens.end() || it->second.revoked || it->second.serial < expired_below) {
             return false;
         }
         return std::chrono::steady_clock::now() - it->second.issued < token_lifetime;
@@ -473,10 +530,15 @@ struct Emulator::Impl {
     }
 
     detail::Reply issue_token() {
-        if (tokens.size() >= detail::token_prune_threshold) {
-            for (auto it = tokens.begin(); it != tokens.end();) {
-                it = token_valid(it->first) ? std::next(it) : tokens.erase(it);
+        const auto now_steady = std::chrono::steady_clock::now();
+        while (tokens.size() >= detail::token_prune_threshold && !token_order.empty()) {
+            const auto& [oldest, issued] = token_order.front();
+            const auto it = tokens.find(oldest);
+            if (it != tokens.end() && it->second.serial >= expired_below && now_steady - issued < token_lifetime) {
+                break;  // the oldest remembered token is still valid, so are all younger ones
             }
+            if (it != tokens.end()) tokens.erase(it);
+            token_order.pop_front();
         }
         // Real tokens: 15-character org id, '!', then an opaque part of letters, digits, '.' and '_'.
         const std::string token =
@@ -485,9 +547,13 @@ struct Emulator::Impl {
         const auto now = std::chrono::system_clock::now();
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
         detail::TokenRecord rec;
-        rec.issued = std::chrono::steady_clock::now();
+        rec.issued = now_steady;
         rec.issued_unix = ms / 1000;
+        rec.serial = next_serial++;
         tokens[token] = rec;
+        token_order.emplace_back(token, now_steady);
+        issued_log.push_back(token);
+        while (issued_log.size() > detail::max_issued_log) issued_log.pop_front();
         ++counters.tokens_issued;
 
         const std::string issued_at = std::to_string(opts.issued_at_in_seconds ? ms / 1000 : ms);
@@ -1024,8 +1090,28 @@ struct Emulator::Impl {
                 asio::steady_timer timer(stream.get_executor(), fault->delay);
                 co_await timer.async_wait(as_tuple(use_awaitable));
             }
+            const detail::RandomAction chance = fault ? detail::RandomAction::none : random_action(route);
+            if (chance == detail::RandomAction::drop_before_reply) {
+                record(req, 0, connection);
+                hard_close(stream);
+                co_return;
+            }
+            if (chance == detail::RandomAction::drop_mid_body) {
+                const detail::Reply full = respond(req, route);
+                record(req, full.status, connection);
+                std::size_t header_size = 0;
+                const std::string wire = detail::serialize_reply(full, true, false, &header_size);
+                const std::size_t body_size = wire.size() - header_size;
+                const std::size_t cut = body_size > 0 ? header_size + body_size / 2 : header_size / 2;
+                stream.next_layer().expires_after(std::chrono::seconds(30));
+                co_await write_all(stream, wire.substr(0, cut));
+                hard_close(stream);
+                co_return;
+            }
             detail::Reply reply;
-            if (fault) {
+            if (chance == detail::RandomAction::unavailable) {
+                reply = detail::rest_error(503, "SERVER_UNAVAILABLE", "The server is temporarily unavailable");
+            } else if (fault) {
                 switch (fault->kind) {
                     case FaultKind::close_before_reply:
                         record(req, 0, connection);
@@ -1082,7 +1168,7 @@ struct Emulator::Impl {
             if (write_error) {
                 co_return;
             }
-            if (entry.close_after_write) {
+            if (entry.close_after_write || chance == detail::RandomAction::drop_after_reply) {
                 hard_close(stream);
                 co_return;
             }
@@ -1320,9 +1406,17 @@ SFCONNECT_DECL std::size_t Emulator::pending_faults() const {
 
 SFCONNECT_DECL void Emulator::expire_all_tokens() {
     std::lock_guard lock(impl_->mutex);
-    for (auto& [token, record] : impl_->tokens) {
-        record.expired = true;
-    }
+    impl_->expire_tokens_locked();
+}
+
+SFCONNECT_DECL std::vector<std::string> Emulator::issued_tokens() const {
+    std::lock_guard lock(impl_->mutex);
+    return std::vector<std::string>(impl_->issued_log.begin(), impl_->issued_log.end());
+}
+
+SFCONNECT_DECL std::size_t Emulator::remembered_tokens() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->tokens.size();
 }
 
 SFCONNECT_DECL void Emulator::close_idle_connections() {
