@@ -169,6 +169,11 @@ public:
     }
 
     void remember_token(std::string_view t) noexcept { token_ = t; }
+    // Reply text for a message: the secret and the token are removed even from other fields (a
+    // broken or hostile server may put them anywhere).
+    std::string quote(std::string_view text, std::size_t max_bytes) const {
+        return safe_text(text, max_bytes, {secret_.reveal(), token_});
+    }
     std::string_view token() const noexcept { return token_; }
 
 private:
@@ -230,7 +235,7 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
     boost::system::error_code json_ec;
     const boost::json::value root = boost::json::parse(body, json_ec);
     std::string where = "HTTP " + std::to_string(http_status);
-    if (!content_type.empty()) where += ", content type " + safe_text(content_type, 80);
+    if (!content_type.empty()) where += ", content type " + safe_text(content_type, 80, {consumer_secret.reveal()});
     if (json_ec) {
         if (body.empty()) return p.fail(errc::bad_response, "the token reply (" + where + ") has an empty body");
         return p.fail(errc::bad_response,
@@ -266,22 +271,22 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
                                               : "the token reply's 'access_token' contains characters that cannot "
                                                 "be sent in an HTTP header");
     if (!iequals(*token_type, "Bearer"))
-        return p.fail(errc::bad_response, "the token reply's 'token_type' is '" + safe_text(*token_type, 40) +
+        return p.fail(errc::bad_response, "the token reply's 'token_type' is '" + p.quote(*token_type, 40) +
                                               "', expected 'Bearer'");
     const auto issued = parse_issued_at(*issued_at);
     if (!issued)
-        return p.fail(errc::bad_response, "the token reply's 'issued_at' ('" + safe_text(*issued_at, 40) +
+        return p.fail(errc::bad_response, "the token reply's 'issued_at' ('" + p.quote(*issued_at, 40) +
                                               "') is not a time between 2000 and 2100 in seconds (10 digits) or "
                                               "milliseconds (13 digits)");
     const auto id_parts = split_identity_url(*id);
     if (!id_parts)
-        return p.fail(errc::bad_response, "the token reply's 'id' ('" + safe_text(*id, 200) +
+        return p.fail(errc::bad_response, "the token reply's 'id' ('" + p.quote(*id, 200) +
                                               "') is not an identity URL ending in /id/<org id>/<user id>");
     if (const auto problem = check_instance_url(*instance_url, site_host); !problem.empty()) {
         const auto ec2 = p.fail(errc::bad_response, "the token reply's 'instance_url' ('" +
-                                                        safe_text(*instance_url, 200) + "') " +
+                                                        p.quote(*instance_url, 200) + "') " +
                                                         std::string(problem) + "; the token is not sent there");
-        diag.host = safe_text(url_host(*instance_url), 255);
+        diag.host = p.quote(url_host(*instance_url), 255);
         return ec2;
     }
 
