@@ -90,3 +90,27 @@ TEST_CASE("fuzz: runtime_target refuses '..' written with %2E", "[fuzz][endpoint
     CHECK(runtime_target(Method::get, "/services/data/v64.0/a%2Eb").has_value());
     CHECK(runtime_target(Method::get, "/services/data/v64.0/query?q=a..b").has_value());
 }
+
+TEST_CASE("fuzz: an access_token whose ':' is on the next line is still redacted", "[fuzz][reply_errors]") {
+    // fuzz_token_reply: JSON whitespace around ':' may be a line break; the value was then kept.
+    const std::string body = "{\"access_token\"\n:\r\n \"" + std::string(token_text) + "\", \"n\": 1}";
+    for (int status : {400, 500}) {
+        Diagnostics diag;
+        auto r = parse_token_reply(status, "application/json", body, Secret(secret_text), "acme.my.salesforce.com", {},
+                                   diag);
+        REQUIRE_FALSE(r.has_value());
+        CHECK_FALSE(shows(diag, "FUZZTOKEN"));
+    }
+    CHECK(detail::reply_text::safe_text("access_token\n=\nabcdefgh", 100).find("abcdefgh") == std::string::npos);
+}
+
+TEST_CASE("fuzz: the access token of an error reply is redacted in every field", "[fuzz][token]") {
+    // fuzz_token_reply: a non-2xx reply with the token also inside another field (there not
+    // token-shaped: a longer run of letters and digits) showed it.
+    const std::string body = R"({"access_token":")" + std::string(token_text) + R"(","id":"x0)" +
+                             std::string(token_text) + R"(y"})";
+    Diagnostics diag;
+    auto r = parse_token_reply(400, "application/json", body, Secret(secret_text), "acme.my.salesforce.com", {}, diag);
+    REQUIRE_FALSE(r.has_value());
+    CHECK_FALSE(shows(diag, token_text));
+}

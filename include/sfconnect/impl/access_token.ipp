@@ -227,9 +227,17 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
                                                                     std::string_view location) {
     using namespace detail::token_reply;
     diag.clear();
-    if (http_status < 200 || http_status >= 300)
+    if (http_status < 200 || http_status >= 300) {
+        // An error reply may still carry a token (a broken proxy, a hostile server): it is redacted
+        // wherever it appears, as in a 2xx reply.
+        boost::system::error_code jec;
+        const boost::json::value v = boost::json::parse(body, jec);
+        std::string_view token;
+        if (const auto* o = jec ? nullptr : v.if_object())
+            if (const auto* at = o->if_contains("access_token"); at != nullptr && at->is_string()) token = at->get_string();
         return detail::map_token_error_redacting(http_status, content_type, body, diag, location,
-                                                 {consumer_secret.reveal()});
+                                                 {consumer_secret.reveal(), token});
+    }
 
     Parser p(http_status, body, consumer_secret, diag);
     boost::system::error_code json_ec;

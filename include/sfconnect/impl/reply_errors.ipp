@@ -51,7 +51,10 @@ inline void redact_after_key(std::string& s, std::string_view key) {
     for (std::size_t pos = ifind(s, key); pos != std::string::npos; pos = ifind(s, key, pos + 1)) {
         std::size_t j = pos + key.size();
         const auto skip = [&] {
-            while (j < s.size() && (s[j] == '"' || s[j] == '\'' || s[j] == ' ' || s[j] == '\t')) ++j;
+            // JSON allows any whitespace around ':', line breaks included.
+            while (j < s.size() && (s[j] == '"' || s[j] == '\'' || s[j] == ' ' || s[j] == '\t' || s[j] == '\n' ||
+                                    s[j] == '\r'))
+                ++j;
         };
         skip();
         if (j >= s.size() || (s[j] != ':' && s[j] != '=')) continue;
