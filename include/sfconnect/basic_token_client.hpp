@@ -94,13 +94,15 @@ inline void redact(Diagnostics& d, std::string_view needle) {
     }
 }
 
+// The redirect target's host, for diagnostics: untrusted text, so anything token-shaped is
+// redacted and control characters replaced (found by fuzz_http_reply: a token in the Location).
 inline std::string location_host(std::string_view location) {
     auto p = location.find("://");
     if (p == std::string_view::npos) return {};
     location.remove_prefix(p + 3);
     location = location.substr(0, location.find_first_of("/?#"));
     if (auto at = location.rfind('@'); at != std::string_view::npos) location.remove_prefix(at + 1);
-    return std::string(location.substr(0, 253));
+    return reply_text::safe_text(location.substr(0, 253), 253);
 }
 
 inline double jitter01() {
@@ -698,6 +700,7 @@ private:
                         diag.host = detail::location_host(out.header("Location"));
                         diag.message = "the API redirected to '" + diag.host +
                                        "'; sfconnect never sends the token to another host";
+                        detail::redact(diag, tok->access_token.reveal());  // whatever shape the token has
                     }
                     if (ec == api_errc::invalid_session && !refetched) {
                         // The token expired or was revoked: drop exactly that token, fetch once, replay once.

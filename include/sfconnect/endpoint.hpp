@@ -102,7 +102,8 @@ struct TargetAccess {
 
 /// Builds literals[0] + enc(values[0]) + literals[1] + ... + literals[n]. Throws
 /// std::invalid_argument ("value for {id} is empty") for an empty value, which would otherwise
-/// produce an empty segment ("/sobjects/Account/") and silently address a different resource.
+/// produce an empty segment ("/sobjects/Account/") and silently address a different resource, and
+/// for "." and ".." (dot-segments even when encoded as %2E).
 SFCONNECT_DECL Target make_target(Method m, std::span<const std::string_view> literals,
                                   std::span<const std::string_view> names,
                                   std::span<const std::string_view> values);
@@ -197,7 +198,7 @@ template <fixed_string Path, Method M, std::size_t... I>
 class PositionalBind<Path, M, std::index_sequence<I...>> {
 public:
     /// Binds one value per placeholder, in template order. Throws std::invalid_argument for an
-    /// empty value.
+    /// empty value and for "." or "..".
     Target bind(bind_param_t<Path, I>... values) const {
         const std::array<std::string_view, sizeof...(I)> texts{value_text(values)...};
         return make_target(M, TemplateInfo<Path>::literals, TemplateInfo<Path>::names, texts);
@@ -319,13 +320,15 @@ public:
     /// Positional binding: `bind(v1, v2, ...)`, exactly one value per placeholder, in template
     /// order. The "version" placeholder takes an ApiVersion (a "NN.0" literal is checked at compile
     /// time; run-time text goes through ApiVersion::parse); the others take anything convertible to
-    /// std::string_view. Throws std::invalid_argument ("value for {id} is empty") for an empty value.
+    /// std::string_view. Throws std::invalid_argument ("value for {id} is empty") for an empty value,
+    /// and for "." or ".." (a dot-segment, even percent-encoded).
     using Positional::bind;
 
     /// Named binding, in any order: `bind("sobject"_p = "Account", "id"_p = id, "version"_p = "64.0")`.
     /// Every placeholder must be named exactly once, and only placeholders of this endpoint may be
     /// named; otherwise a static_assert fails ("endpoint has no placeholder with this name",
-    /// "missing value ...", "duplicate value ..."). Throws std::invalid_argument for an empty value.
+    /// "missing value ...", "duplicate value ..."). Throws std::invalid_argument for an empty value
+    /// and for "." or "..".
     template <class... Args>
         requires detail::all_named_values<Args...>
     Target bind(Args&&... args) const {

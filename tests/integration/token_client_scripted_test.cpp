@@ -1,6 +1,6 @@
 // TokenClient's cache and retry decisions through its real code path, with a scripted transport
 // (no sockets, no TLS) and an injected clock (no real sleeps for expiry).
-#include <sfconnect/token_client.hpp>
+#include <sfconnect/basic_token_client.hpp>
 
 #include "catch.hpp"
 
@@ -269,4 +269,26 @@ TEST_CASE("scripted: 10,000 concurrent cold-cache callers share one fetch", "[sc
     io.run();
     CHECK(ok == 10'000);
     CHECK(Script::token_posts == 1);
+}
+
+TEST_CASE("scripted: a token-shaped Location host is redacted in redirect diagnostics (found by fuzz_http_reply)",
+          "[scripted][fuzz]") {
+    Script::reset();
+    net::io_context io;
+    ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
+    const std::string token = "00DFUZZ00000000AAA!AQ8AQFUZZTOKENaVbq3mZ1xK7pLr9sT2wYcDe";
+    Script::token_replies.push_back([&](HttpResponse& res) {
+        res.result(302);
+        res.set(boost::beast::http::field::location, "https://login.salesforce.com x " + token + "/services");
+    });
+    Diagnostics diag;
+    error_code ec;
+    client.async_get_token(diag, [&](error_code e, TokenPtr) { ec = e; });
+    io.run();
+    CHECK(ec == errc::redirected);
+    CHECK(diag.host.find("login.salesforce.com") == 0);
+    for (const std::string* f : {&diag.message, &diag.host}) {
+        INFO(*f);
+        CHECK(f->find("FUZZTOKEN") == std::string::npos);
+    }
 }

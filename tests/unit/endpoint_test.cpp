@@ -152,8 +152,6 @@ TEST_CASE("endpoint: every value is percent-encoded for one path segment", "[end
         {"My_Object__c", "My_Object__c"},
         {"a-b.c_d~e", "a-b.c_d~e"},
         {"a/b", "a%2Fb"},
-        {"..", "%2E%2E"},
-        {".", "%2E"},
         {"...", "%2E%2E%2E"},
         {"a..b", "a..b"},
         {"../../oauth2/token", "..%2F..%2Foauth2%2Ftoken"},
@@ -190,6 +188,22 @@ TEST_CASE("endpoint: an empty value throws and names the placeholder", "[endpoin
           }) == "value for {sobject} is empty");
 }
 
+TEST_CASE("endpoint: '.' and '..' throw: encoded, they are still dot-segments (found by fuzz_endpoint)", "[endpoint]") {
+    // RFC 3986 §6.2.2.2 normalisers decode %2E before removing dot-segments, so
+    // "/sobjects/%2E%2E/x" would address "/services/data/v62.0/x".
+    CHECK(invalid_argument_message([] { return endpoints::sobject.bind("62.0", "Account", ".."); }) ==
+          "value for {id} is '..', a dot-segment");
+    CHECK(invalid_argument_message([] { return endpoints::sobject.bind("62.0", ".", "001"); }) ==
+          "value for {sobject} is '.', a dot-segment");
+    CHECK(invalid_argument_message([] {
+              return endpoints::sobject_update.bind("id"_p = "a", "sobject"_p = "..", "version"_p = "62.0");
+          }) == "value for {sobject} is '..', a dot-segment");
+    // The encoder itself still encodes them fully; only binding refuses them.
+    CHECK(detail::percent_encode_segment("..") == "%2E%2E");
+    CHECK(detail::percent_encode_segment(".") == "%2E");
+    CHECK(endpoints::sobject.bind("62.0", "Account", "a..b").path() == "/services/data/v62.0/sobjects/Account/a..b");
+}
+
 TEST_CASE("endpoint: named binding works in any order", "[endpoint]") {
     const std::string id = "001xx000003DGb2AAG";
     const std::string expected = "/services/data/v62.0/sobjects/Account/001xx000003DGb2AAG";
@@ -203,9 +217,9 @@ TEST_CASE("endpoint: named binding works in any order", "[endpoint]") {
                                   "version"_p = "62.0")
               .path() == expected);
     // Named values are encoded exactly like positional ones.
-    CHECK(endpoints::sobject_update.bind("id"_p = "a/b", "sobject"_p = "..", "version"_p = "62.0").path() ==
-          "/services/data/v62.0/sobjects/%2E%2E/a%2Fb");
-    CHECK(endpoints::sobject_update.bind("id"_p = "a/b", "sobject"_p = "..", "version"_p = "62.0").method() ==
+    CHECK(endpoints::sobject_update.bind("id"_p = "a/b", "sobject"_p = "...", "version"_p = "62.0").path() ==
+          "/services/data/v62.0/sobjects/%2E%2E%2E/a%2Fb");
+    CHECK(endpoints::sobject_update.bind("id"_p = "a/b", "sobject"_p = "...", "version"_p = "62.0").method() ==
           Method::patch);
     const auto v = ApiVersion::parse("63");
     REQUIRE(v.has_value());

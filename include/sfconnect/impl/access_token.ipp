@@ -230,6 +230,11 @@ public:
     }
 
     void remember_token(std::string_view t) noexcept { token_ = t; }
+    // Reply text for a message: the secret and the token are removed even from other fields (a
+    // broken or hostile server may put them anywhere).
+    std::string quote(std::string_view text, std::size_t max_bytes) const {
+        return safe_text(text, max_bytes, {secret_.reveal(), token_});
+    }
     std::string_view token() const noexcept { return token_; }
 
 private:
@@ -323,9 +328,17 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
                                                                     std::string_view location) {
     using namespace detail::token_reply;
     diag.clear();
-    if (http_status < 200 || http_status >= 300)
+    if (http_status < 200 || http_status >= 300) {
+        // An error reply may still carry a token (a broken proxy, a hostile server): it is redacted
+        // wherever it appears, as in a 2xx reply.
+        boost::system::error_code jec;
+        const boost::json::value v = boost::json::parse(body, jec);
+        std::string_view token;
+        if (const auto* o = jec ? nullptr : v.if_object())
+            if (const auto* at = o->if_contains("access_token"); at != nullptr && at->is_string()) token = at->get_string();
         return detail::map_token_error_redacting(http_status, content_type, body, diag, location,
-                                                 {consumer_secret.reveal()});
+                                                 {consumer_secret.reveal(), token});
+    }
 
     Parser p(http_status, body, consumer_secret, diag);
     boost::system::error_code json_ec;
@@ -342,7 +355,7 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
     // Built only on the failure paths: a good reply pays for no message.
     const auto where = [&] {
         std::string w = "HTTP " + std::to_string(http_status);
-        if (!content_type.empty()) w += ", content type " + safe_text(content_type, 80);
+        if (!content_type.empty()) w += ", content type " + safe_text(content_type, 80, {consumer_secret.reveal()});
         return w;
     };
     if (json_ec) {
@@ -384,22 +397,22 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
                                               : "the token reply's 'access_token' contains characters that cannot "
                                                 "be sent in an HTTP header");
     if (!iequals(*token_type, "Bearer"))
-        return p.fail(errc::bad_response, "the token reply's 'token_type' is '" + safe_text(*token_type, 40) +
+        return p.fail(errc::bad_response, "the token reply's 'token_type' is '" + p.quote(*token_type, 40) +
                                               "', expected 'Bearer'");
     const auto issued = parse_issued_at(*issued_at);
     if (!issued)
-        return p.fail(errc::bad_response, "the token reply's 'issued_at' ('" + safe_text(*issued_at, 40) +
+        return p.fail(errc::bad_response, "the token reply's 'issued_at' ('" + p.quote(*issued_at, 40) +
                                               "') is not a time between 2000 and 2100 in seconds (10 digits) or "
                                               "milliseconds (13 digits)");
     const auto id_parts = split_identity_url(*id);
     if (!id_parts)
-        return p.fail(errc::bad_response, "the token reply's 'id' ('" + safe_text(*id, 200) +
+        return p.fail(errc::bad_response, "the token reply's 'id' ('" + p.quote(*id, 200) +
                                               "') is not an identity URL ending in /id/<org id>/<user id>");
     if (const auto problem = check_instance_url(*instance_url, site_host); !problem.empty()) {
         const auto ec2 = p.fail(errc::bad_response, "the token reply's 'instance_url' ('" +
-                                                        safe_text(*instance_url, 200) + "') " +
+                                                        p.quote(*instance_url, 200) + "') " +
                                                         std::string(problem) + "; the token is not sent there");
-        diag.host = safe_text(url_host(*instance_url), 255);
+        diag.host = p.quote(url_host(*instance_url), 255);
         return ec2;
     }
 

@@ -22,6 +22,11 @@ SFCONNECT_DECL Target make_target(Method m, std::span<const std::string_view> li
     for (std::size_t i = 0; i < values.size(); ++i) {
         // An empty value would collapse into "//" or a trailing "/" and address another resource.
         if (values[i].empty()) throw std::invalid_argument("value for {" + std::string(names[i]) + "} is empty");
+        // Encoded or not, "." and ".." are dot-segments to servers that decode before normalising
+        // (RFC 3986 §6.2.2.2 decodes %2E): "/sobjects/%2E%2E/x" would address "/x".
+        if (values[i] == "." || values[i] == "..")
+            throw std::invalid_argument("value for {" + std::string(names[i]) + "} is '" + std::string(values[i]) +
+                                        "', a dot-segment");
         size += values[i].size();
     }
     std::string path;
@@ -69,6 +74,16 @@ inline const char* runtime_path_problem(std::string_view path) noexcept {
         if (segment.empty() && end < path_part.size()) return "contains an empty path segment (\"//\")";
         if (is_dot_segment(segment)) return "contains a \".\" or \"..\" segment";
         start = end + 1;
+    }
+    // Also with %2E decoded: "%2E%2E%2F" is "../" to servers that decode before normalising.
+    bool after_dot = false;
+    for (std::size_t i = 0; i < path_part.size(); ++i) {
+        const bool pct_dot = path_part[i] == '%' && i + 2 < path_part.size() && path_part[i + 1] == '2' &&
+                             (path_part[i + 2] == 'E' || path_part[i + 2] == 'e');
+        const bool dot = pct_dot || path_part[i] == '.';
+        if (dot && after_dot) return "contains \"..\" in its path (as %2E%2E, .%2E or %2E.)";
+        after_dot = dot;
+        if (pct_dot) i += 2;
     }
     return nullptr;
 }

@@ -51,7 +51,10 @@ inline void redact_after_key(std::string& s, std::string_view key) {
     for (std::size_t pos = ifind(s, key); pos != std::string::npos; pos = ifind(s, key, pos + 1)) {
         std::size_t j = pos + key.size();
         const auto skip = [&] {
-            while (j < s.size() && (s[j] == '"' || s[j] == '\'' || s[j] == ' ' || s[j] == '\t')) ++j;
+            // JSON allows any whitespace around ':', line breaks included.
+            while (j < s.size() && (s[j] == '"' || s[j] == '\'' || s[j] == ' ' || s[j] == '\t' || s[j] == '\n' ||
+                                    s[j] == '\r'))
+                ++j;
         };
         skip();
         if (j >= s.size() || (s[j] != ':' && s[j] != '=')) continue;
@@ -146,11 +149,12 @@ inline ServerFields read_server_fields(std::string_view body) {
     return f;
 }
 
-inline std::string status_text(int status, std::string_view content_type) {
+inline std::string status_text(int status, std::string_view content_type,
+                               std::initializer_list<std::string_view> redact = {}) {
     std::string s = "HTTP " + std::to_string(status);
     if (!content_type.empty()) {
         s += ", content type ";
-        s += safe_text(content_type, 80);
+        s += safe_text(content_type, 80, redact);
     }
     return s;
 }
@@ -182,7 +186,7 @@ inline std::optional<error_code> triage(int status, std::string_view content_typ
                                         std::initializer_list<std::string_view> redact) {
     if (status >= 300 && status < 400) {
         diag.host = std::string(url_host(location));
-        diag.host = safe_text(diag.host, 255);
+        diag.host = safe_text(diag.host, 255, redact);
         diag.message = std::string(who) + " answered with a redirect (HTTP " + std::to_string(status) + ")";
         if (!diag.host.empty())
             diag.message += " to " + diag.host;
@@ -199,7 +203,7 @@ inline std::optional<error_code> triage(int status, std::string_view content_typ
     const bool is_5xx = status >= 500 && status < 600;
     if (!f.is_json || !f.found) {
         const error_code ec = is_5xx ? error_code(errc::server_error) : otherwise;
-        diag.message = std::string(who) + " answered " + status_text(status, content_type);
+        diag.message = std::string(who) + " answered " + status_text(status, content_type, redact);
         if (body.empty()) {
             diag.message += " with an empty body";
         } else if (!f.is_json) {
@@ -275,7 +279,7 @@ inline error_code map_token(int status, std::string_view content_type, std::stri
     const bool is_2xx = status >= 200 && status < 300;
     if (is_2xx && (!f.found || !f.is_json)) {
         // A success reply passed here by mistake, or one we could not read: say so plainly.
-        diag.message = "the token endpoint's reply (" + status_text(status, content_type) +
+        diag.message = "the token endpoint's reply (" + status_text(status, content_type, redact) +
                        ") is neither a token nor an error";
         diag.server_message = safe_text(body, max_body_excerpt, redact, true);
         diag.hint = std::string(default_hint(errc::bad_response));
@@ -409,6 +413,18 @@ SFCONNECT_DECL std::string safe_text(std::string_view text, std::size_t max_byte
     const bool input_cut = text.size() > window;
     std::string s(text.substr(0, input_cut ? window : text.size()));
     for (auto r : redact) reply::replace_all(s, r);
+    // A secret cut by the window's end is not whole, so replace_all missed it; as collapsing spaces and
+    // redactions shorten the text, that piece could still reach the kept part: drop it too.
+    if (input_cut) {
+        for (auto r : redact) {
+            for (std::size_t k = std::min(r.size(), s.size()); k > 0; --k) {
+                if (s.compare(s.size() - k, k, r.substr(0, k)) == 0) {
+                    s.resize(s.size() - k);
+                    break;
+                }
+            }
+        }
+    }
     reply::redact_after_key(s, "access_token");
     reply::redact_bearer(s);
     reply::redact_opaque_tokens(s);
