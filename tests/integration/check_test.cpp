@@ -36,7 +36,7 @@ using sfconnect::testing::Scenario;
 
 namespace {
 
-TokenClientOptions check_options_for(const Emulator& emu) { return test_support::fast_options_for(emu); }
+TokenClientOptions check_options_for(const Emulator& emu) { return test::fast_options_for(emu); }
 
 CheckInput input_for(const Emulator& emu) {
     return CheckInput{emu.site(), emu.consumer_key(), Secret(emu.consumer_secret())};

@@ -4,6 +4,7 @@
 #include <sfconnect/token_client.hpp>
 
 #include "catch.hpp"
+#include "support/emulator_client.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -20,14 +21,9 @@ using sfconnect::testing::EmulatorOptions;
 namespace {
 
 TokenClientOptions options_for(const Emulator& emu) {
-    TokenClientOptions o;
-    o.ca_pem = emu.ca_certificate_pem();
-    o.use_system_trust_store = false;
-    o.connect_to = emu.connect_to();
-    o.proxy = "";
-    o.retry.base_delay = 1ms;
+    TokenClientOptions o = test::fast_options_for(emu);
+    o.retry.base_delay = 1ms;  // the soak-like tests retry many 503s: keep them quick
     o.retry.max_delay = 2ms;
-    o.error_hold = 0ms;
     return o;
 }
 

@@ -9,6 +9,7 @@
 #include <sfconnect/trace.hpp>
 
 #include "catch.hpp"
+#include "support/emulator_client.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -79,20 +80,11 @@ private:
 };
 
 TokenClientOptions options_for(const Emulator& emu, Capture& cap) {
-    TokenClientOptions o;
-    o.ca_pem = emu.ca_certificate_pem();
-    o.use_system_trust_store = false;
-    o.connect_to = emu.connect_to();
-    o.proxy = "";
-    o.retry.base_delay = 2ms;
-    o.retry.max_delay = 5ms;
-    o.error_hold = 0ms;
+    TokenClientOptions o = test::fast_options_for(emu);
     o.timeouts.request = 3s;
     o.trace = cap.sink();
     return o;
 }
-
-Site site_of(const Emulator& emu) { return Site::parse(emu.site()).value(); }
 
 ConsumerCredentials creds(std::string_view key, std::string_view secret) {
     return ConsumerCredentials::create(key, secret).value();
@@ -105,10 +97,10 @@ struct Client {
     Capture& cap;
 
     Client(const Emulator& emu, Capture& c, TokenClientOptions o)
-        : client(io.get_executor(), site_of(emu), creds(emu.consumer_key(), emu.consumer_secret()), std::move(o)),
+        : client(io.get_executor(), sfconnect::testing::site_of(emu), creds(emu.consumer_key(), emu.consumer_secret()), std::move(o)),
           cap(c) {}
     Client(const Emulator& emu, Capture& c, TokenClientOptions o, std::string_view key, std::string_view secret)
-        : client(io.get_executor(), site_of(emu), creds(key, secret), std::move(o)), cap(c) {}
+        : client(io.get_executor(), sfconnect::testing::site_of(emu), creds(key, secret), std::move(o)), cap(c) {}
 
     void drive() {
         io.restart();

@@ -30,7 +30,7 @@ using sfconnect::testing::Scenario;
 
 namespace {
 
-TokenClientOptions options_for(const Emulator& emu) { return test_support::fast_options_for(emu); }
+TokenClientOptions options_for(const Emulator& emu) { return test::fast_options_for(emu); }
 
 ConsumerCredentials creds_for(const Emulator& emu) { return sfconnect::testing::credentials_for(emu); }
 

@@ -5,7 +5,7 @@
 
 #include <chrono>
 
-namespace sfconnect::test_support {
+namespace sfconnect::test {
 
 /// client_options_for(emu) with fast, deterministic retries and no held errors, so that failure
 /// paths finish in milliseconds; a generous request timeout so a loaded CI machine never flakes.
@@ -19,4 +19,4 @@ inline TokenClientOptions fast_options_for(const testing::Emulator& emu) {
     return o;
 }
 
-}  // namespace sfconnect::test_support
+}  // namespace sfconnect::test
