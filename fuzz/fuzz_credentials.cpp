@@ -30,15 +30,7 @@ bool is_known_problem(CredentialProblem p) {
 // the message must be the same, and a message that differs shows the value.
 std::string scrambled(std::string_view v) {
     std::string out(v);
-    for (std::size_t i = 3; i + 3 < out.size(); ++i) {
-        char& c = out[i];
-        if (c >= 'a' && c <= 'y') ++c;
-        else if (c == 'z') c = 'a';
-        else if (c >= 'A' && c <= 'Y') ++c;
-        else if (c == 'Z') c = 'A';
-        else if (c >= '0' && c <= '8') ++c;
-        else if (c == '9') c = '0';
-    }
+    for (std::size_t i = 3; i + 3 < out.size(); ++i) fuzz::rotate_alnum(out[i]);
     return out;
 }
 

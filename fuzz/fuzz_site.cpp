@@ -45,15 +45,7 @@ void check_rejected(const error_code& ec, const Diagnostics& d, std::string_view
     const auto q = input.find_first_of("?#");
     if (q != std::string_view::npos && q + 1 < input.size()) {
         std::string other(input);
-        for (std::size_t i = q + 1; i < other.size(); ++i) {
-            char& c = other[i];
-            if (c >= 'a' && c <= 'y') ++c;
-            else if (c == 'z') c = 'a';
-            else if (c >= 'A' && c <= 'Y') ++c;
-            else if (c == 'Z') c = 'A';
-            else if (c >= '0' && c <= '8') ++c;
-            else if (c == '9') c = '0';
-        }
+        for (std::size_t i = q + 1; i < other.size(); ++i) fuzz::rotate_alnum(other[i]);
         Diagnostics od;
         auto r = known_only ? Site::parse(other, od) : Site::parse_allowing_unknown_domain(other, od);
         const auto without_suggestion = [](const std::string& m) { return m.substr(0, m.rfind("; did you mean '")); };
