@@ -10,6 +10,7 @@
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/error.hpp>
 #include <sfconnect/token_client_options.hpp>
+#include <sfconnect/detail/encoding.hpp>
 #include <sfconnect/detail/proxy_config.hpp>
 #include <sfconnect/detail/trace.hpp>
 
@@ -20,7 +21,6 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/detail/base64.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -116,14 +116,6 @@ private:
 };
 
 namespace detail {
-/// Standard base64 (Basic authentication headers).
-inline std::string base64_encode(std::string_view in) {
-    std::string out;
-    out.resize(boost::beast::detail::base64::encoded_size(in.size()));
-    out.resize(boost::beast::detail::base64::encode(out.data(), in.data(), in.size()));
-    return out;
-}
-
 /// Maps an I/O error of `phase` to sfconnect's vocabulary (timeout, connection_lost, bad_response...).
 SFCONNECT_DECL error_code map_io_error(const error_code& ec, std::string_view phase, const ExchangeLimits* limits,
                                        Diagnostics& diag);

@@ -9,7 +9,6 @@
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/error.hpp>
 
-#include <cstddef>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -38,32 +37,6 @@ SFCONNECT_DECL error_code map_api_error(int http_status, std::string_view conten
 SFCONNECT_DECL bool is_refetchable_session_error(const error_code& ec, const Diagnostics& diag) noexcept;
 
 namespace detail {
-// Text helpers shared by the reply parsers, in their own namespace so that their short names
-// cannot clash with other headers' detail helpers.
-namespace reply_text {
-
-/// Largest server_error / server_message kept, in bytes.
-inline constexpr std::size_t max_server_text = 500;
-/// Largest excerpt of a reply body kept in diagnostics, in bytes.
-inline constexpr std::size_t max_body_excerpt = 300;
-
-/// Makes untrusted text safe for diagnostics: removes every occurrence of the @p redact strings and
-/// anything that looks like an access token (`access_token=…`, `"access_token":"…"`, `Bearer …`,
-/// `00D…!…`), replaces control characters with spaces (collapsing whitespace runs when
-/// @p collapse_spaces), and truncates to @p max_bytes on a UTF-8 boundary, marking the cut "...".
-SFCONNECT_DECL std::string safe_text(std::string_view text, std::size_t max_bytes,
-                                     std::initializer_list<std::string_view> redact = {},
-                                     bool collapse_spaces = false);
-
-/// ASCII case-insensitive equality.
-SFCONNECT_DECL bool iequals(std::string_view a, std::string_view b) noexcept;
-/// ASCII case-insensitive substring search.
-SFCONNECT_DECL bool icontains(std::string_view haystack, std::string_view needle) noexcept;
-
-/// The host of an absolute URL ("https://user@host:443/p" gives "host"); empty for relative URLs.
-SFCONNECT_DECL std::string_view url_host(std::string_view url) noexcept;
-
-}  // namespace reply_text
 
 /// map_token_error that also removes @p redact (the consumer secret, a token) from every text it keeps.
 SFCONNECT_DECL error_code map_token_error_redacting(int http_status, std::string_view content_type,

@@ -77,7 +77,7 @@ TEST_CASE("ApiVersion::parse messages quote the value safely", "[api_version]") 
 
     // A newline in configuration text is shown escaped, so the message stays on one line.
     REQUIRE(ApiVersion::parse("62.0\r\n", diag).has_error());
-    CHECK(diag.message.find("\"62.0\\x0d\\x0a\"") != std::string::npos);
+    CHECK(diag.message.find("\"62.0\\r\\n\"") != std::string::npos);
     CHECK(diag.message.find('\n') == std::string::npos);
 
     // Long input is cut short.

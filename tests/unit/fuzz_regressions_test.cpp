@@ -4,6 +4,7 @@
 #include <sfconnect/access_token.hpp>
 #include <sfconnect/endpoint.hpp>
 #include <sfconnect/reply_errors.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
 
 #include "catch.hpp"
 
@@ -70,7 +71,7 @@ TEST_CASE("fuzz: no piece of a secret survives where a collapsed excerpt is cut"
     // The excerpt window ended inside the secret, so it was not redacted; collapsing the spaces
     // before it then pulled the piece into the kept 300 bytes.
     const std::string body = std::string(570, ' ') + std::string(secret_text) + std::string(400, 'x');
-    const std::string out = detail::reply_text::safe_text(body, 300, {secret_text}, true);
+    const std::string out = detail::safe_text(body, 300, {secret_text}, true);
     CHECK(out.find(secret_text.substr(0, 8)) == std::string::npos);
     CHECK(out.size() <= 303);
 }
@@ -101,7 +102,7 @@ TEST_CASE("fuzz: an access_token whose ':' is on the next line is still redacted
         REQUIRE_FALSE(r.has_value());
         CHECK_FALSE(shows(diag, "FUZZTOKEN"));
     }
-    CHECK(detail::reply_text::safe_text("access_token\n=\nabcdefgh", 100).find("abcdefgh") == std::string::npos);
+    CHECK(detail::safe_text("access_token\n=\nabcdefgh", 100).find("abcdefgh") == std::string::npos);
 }
 
 TEST_CASE("fuzz: the access token of an error reply is redacted in every field", "[fuzz][token]") {

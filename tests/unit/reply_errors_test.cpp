@@ -1,4 +1,6 @@
 #include <sfconnect/reply_errors.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
+#include <sfconnect/detail/url.hpp>
 
 #include "catch.hpp"
 
@@ -151,7 +153,7 @@ TEST_CASE("token endpoint: redirects, 5xx, non-JSON and odd JSON", "[reply_error
         CHECK(contains(diag.message, "proxy"));
         CHECK(contains(diag.message, "text/html"));
         CHECK(contains(diag.server_message, "Access Denied"));
-        CHECK(diag.server_message.size() <= detail::reply_text::max_body_excerpt + 3);
+        CHECK(diag.server_message.size() <= detail::max_body_excerpt + 3);
         CHECK_FALSE(contains(diag.server_message, "\n"));
         CHECK(diag.server_error.empty());
         check_hint(ec, diag);
@@ -187,8 +189,8 @@ TEST_CASE("server text is truncated and stripped of control characters", "[reply
     Diagnostics diag;
     const std::string long_text(5000, 'y');
     map_token_error(400, "application/json", oauth_body("invalid_grant", long_text), diag);
-    CHECK(diag.server_message.size() <= detail::reply_text::max_server_text + 3);
-    CHECK(diag.server_message.size() >= detail::reply_text::max_server_text);
+    CHECK(diag.server_message.size() <= detail::max_server_text + 3);
+    CHECK(diag.server_message.size() >= detail::max_server_text);
     CHECK(diag.server_message.substr(diag.server_message.size() - 3) == "...");
 
     map_token_error(400, "application/json", R"({"error":"invalid_grant","error_description":"a\nb\u0000c\u001bd"})",
@@ -201,11 +203,11 @@ TEST_CASE("server text is truncated and stripped of control characters", "[reply
     map_token_error(400, "application/json", oauth_body("invalid_grant", accents), diag);
     const auto body = diag.server_message.substr(0, diag.server_message.size() - 3);
     CHECK(body.size() % 2 == 0);
-    CHECK(body.size() <= detail::reply_text::max_server_text);
+    CHECK(body.size() <= detail::max_server_text);
 }
 
 TEST_CASE("safe_text redacts secrets and anything that looks like a token", "[reply_errors]") {
-    using detail::reply_text::safe_text;
+    using detail::safe_text;
     CHECK(safe_text("x access_token=00Dabc!def&y=1", 300) == "x access_token=[redacted]&y=1");
     CHECK(safe_text(R"({"access_token" : "tok.en!1", "a":1})", 300) == R"({"access_token" : "[redacted]", "a":1})");
     CHECK(safe_text("Authorization: Bearer 00DS7000000oxzoMAA!AR8AQabc", 300) == "Authorization: Bearer [redacted]");
@@ -355,7 +357,7 @@ TEST_CASE("only invalid_session is refetchable", "[reply_errors]") {
 }
 
 TEST_CASE("url_host extracts the host of absolute URLs only", "[reply_errors]") {
-    using detail::reply_text::url_host;
+    using detail::url_host;
     CHECK(url_host("https://a.b.com/x") == "a.b.com");
     CHECK(url_host("https://a.b.com") == "a.b.com");
     CHECK(url_host("https://u:p@a.b.com:8443/x?y#z") == "a.b.com");
@@ -381,6 +383,6 @@ TEST_CASE("hostile bodies never crash the mappings", "[reply_errors]") {
         CHECK(map_token_error(st, "application/json", body, diag, body));
         CHECK(diag.http_status == st);
         CHECK(map_api_error(st, "application/json", body, diag, body).failed());
-        CHECK(diag.server_message.size() <= detail::reply_text::max_server_text + 3);
+        CHECK(diag.server_message.size() <= detail::max_server_text + 3);
     }
 }

@@ -174,7 +174,7 @@ const Rejected rejected[] = {
     {"acme_corp.my.salesforce.com", SiteRejection::invalid_character, "underscores are not allowed", ""},
     {"acme!.my.salesforce.com", SiteRejection::invalid_character, "contains '!' at position 5", ""},
     {"acme\\.my.salesforce.com", SiteRejection::invalid_character, "a-z, digits 0-9", ""},
-    {"acm\xc3\xa9.my.salesforce.com", SiteRejection::invalid_character, "contains '\\xc3\\xa9' at position 4", ""},
+    {"acm\xc3\xa9.my.salesforce.com", SiteRejection::invalid_character, "contains '\xc3\xa9' at position 4", ""},
     {"acme.example.com", SiteRejection::unknown_domain, "not under a known Salesforce My Domain suffix", ""},
     {"acme", SiteRejection::unknown_domain, "known Salesforce My Domain suffix", "acme.my.salesforce.com"},
     {"acme--uat", SiteRejection::unknown_domain, "known Salesforce My Domain suffix",

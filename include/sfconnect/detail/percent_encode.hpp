@@ -6,21 +6,13 @@
 /// RFC 3986 character classes and the path-segment percent-encoder used by Endpoint::bind.
 /// Standard library only: the compile-time template parser uses the same character classes.
 
+#include <sfconnect/detail/ascii.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace sfconnect::detail {
-
-/// RFC 3986 ALPHA / DIGIT.
-constexpr bool is_alnum(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-/// RFC 3986 HEXDIG (either case).
-constexpr bool is_hex_digit(char c) noexcept {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
-}
 
 /// RFC 3986 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~".
 constexpr bool is_unreserved(char c) noexcept {
@@ -108,28 +100,6 @@ inline std::string percent_encode_segment(std::string_view value) {
     std::string out;
     out.reserve(value.size());
     append_percent_encoded_segment(out, value);
-    return out;
-}
-
-/// Quotes a user-supplied value for an error message: wraps it in double quotes, shows control,
-/// non-ASCII and quote/backslash bytes as \xNN, and cuts it after `max` bytes ("..." appended), so
-/// a message can neither be forged across lines nor grow without bound.
-inline std::string quote_for_message(std::string_view value, std::size_t max = 120) {
-    constexpr char hex[] = "0123456789abcdef";
-    std::string out = "\"";
-    const std::size_t n = value.size() < max ? value.size() : max;
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto byte = static_cast<unsigned char>(value[i]);
-        if (byte < 0x20 || byte >= 0x7F || byte == '"' || byte == '\\') {
-            out += "\\x";
-            out += hex[byte >> 4];
-            out += hex[byte & 0x0F];
-        } else {
-            out += static_cast<char>(byte);
-        }
-    }
-    if (n < value.size()) out += "...";
-    out += '"';
     return out;
 }
 

@@ -4,12 +4,17 @@
 
 // Proxy URL parsing and NO_PROXY matching: pure functions, no I/O.
 
+#include <sfconnect/detail/ascii.hpp>
+#include <sfconnect/detail/percent_encode.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
+#include <sfconnect/detail/url.hpp>
+
 #include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace sfconnect::detail::proxy {
+namespace sfconnect::detail {
 
 struct ProxyEndpoint {
     std::string host;
@@ -17,24 +22,12 @@ struct ProxyEndpoint {
     std::string basic_credentials;  // "user:pass" (percent-decoded); sent as Proxy-Authorization
 };
 
-inline char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-inline std::string to_lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = ascii_lower(c);
-    return out;
-}
-
+/// `s` with every %XX escape decoded (a '%' without two hex digits is kept as it is).
 inline std::string percent_decode(std::string_view s) {
+    const auto hex = [](char c) { return is_digit(c) ? c - '0' : ascii_lower(c) - 'a' + 10; };
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
-        auto hex = [](char c) -> int {
-            if (c >= '0' && c <= '9') return c - '0';
-            c = ascii_lower(c);
-            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-            return -1;
-        };
-        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+        if (is_pct_encoded_at(s, i)) {
             out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
             i += 2;
         } else {
@@ -51,7 +44,7 @@ inline std::optional<ProxyEndpoint> parse_proxy_url(std::string_view url, std::s
     if (auto p = rest.find("://"); p != std::string_view::npos) {
         const auto scheme = to_lower(rest.substr(0, p));
         if (scheme != "http") {
-            why = "only http:// proxies (HTTP CONNECT) are supported, got '" + scheme + "://'";
+            why = "only http:// proxies (HTTP CONNECT) are supported, got '" + printable(scheme, 40) + "://'";
             return std::nullopt;
         }
         rest.remove_prefix(p + 3);
@@ -66,32 +59,13 @@ inline std::optional<ProxyEndpoint> parse_proxy_url(std::string_view url, std::s
         out.basic_credentials = percent_decode(rest.substr(0, at));
         rest.remove_prefix(at + 1);
     }
-    std::string_view host = rest;
-    if (!rest.empty() && rest.front() == '[') {  // [v6]:port
-        auto close = rest.find(']');
-        if (close == std::string_view::npos) {
-            why = "unbalanced '[' in the proxy host";
-            return std::nullopt;
-        }
-        host = rest.substr(1, close - 1);
-        rest.remove_prefix(close + 1);
-        if (!rest.empty() && rest.front() == ':') out.port = std::string(rest.substr(1));
-        else if (!rest.empty()) { why = "unexpected text after the proxy host"; return std::nullopt; }
-    } else if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-        host = rest.substr(0, colon);
-        out.port = std::string(rest.substr(colon + 1));
-    }
-    if (host.empty()) {
-        why = "the proxy URL has no host";
+    HostPort host_port;
+    if (const std::string_view problem = parse_host_port(rest, host_port, "8080"); !problem.empty()) {
+        why = "the proxy address '" + printable(rest, 100) + "' " + std::string(problem);
         return std::nullopt;
     }
-    if (out.port.empty() || out.port.size() > 5 ||
-        out.port.find_first_not_of("0123456789") != std::string::npos || std::stoi(out.port) == 0 ||
-        std::stoi(out.port) > 65535) {
-        why = "the proxy port must be a number from 1 to 65535";
-        return std::nullopt;
-    }
-    out.host = std::string(host);
+    out.host = std::move(host_port.host);
+    out.port = std::move(host_port.port);
     return out;
 }
 
@@ -134,13 +108,6 @@ inline std::optional<std::string> proxy_for_host(const std::optional<std::string
     return std::string(env);
 }
 
-}  // namespace sfconnect::detail::proxy
-
-namespace sfconnect::detail {
-using proxy::ProxyEndpoint;
-using proxy::parse_proxy_url;
-using proxy::no_proxy_matches;
-using proxy::proxy_for_host;
 }  // namespace sfconnect::detail
 
 #endif

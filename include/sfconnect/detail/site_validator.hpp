@@ -7,6 +7,8 @@
 /// Site::parse (run time), the consteval Site constructor and the _site literal (compile time)
 /// all run the same code and can never disagree. Included by <sfconnect/site.hpp>.
 
+#include <sfconnect/detail/ascii.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -149,15 +151,11 @@ struct SiteCheck {
     constexpr std::string_view suggestion() const noexcept { return suggested.view(); }
 };
 
-// The rules live in their own namespace so their short helper names cannot clash with other
-// sfconnect::detail helpers (several headers have an ascii_lower or iequals of their own).
-namespace detail::site_rules {
+// The rules (ASCII classes and case folding come from detail/ascii.hpp).
+namespace detail {
 
-constexpr bool is_ascii_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 constexpr bool is_host_char(char lower) noexcept {
-    return (lower >= 'a' && lower <= 'z') || is_ascii_digit(lower) || lower == '-' || lower == '.';
+    return (lower >= 'a' && lower <= 'z') || is_digit(lower) || lower == '-' || lower == '.';
 }
 
 // Bytes in the UTF-8 sequence that starts with `lead` (1 for ASCII and stray bytes).
@@ -215,13 +213,6 @@ constexpr std::string_view trim_spaces(std::string_view s) noexcept {
     return s;
 }
 
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-    return true;
-}
-
 // Index-based searches. libstdc++'s string_view::find compares pointers with null, which g++ 12
 // refuses in constant expressions under -fsanitize=undefined; these loops keep sanitizer builds working.
 inline constexpr std::size_t npos = std::string_view::npos;
@@ -254,9 +245,9 @@ constexpr std::size_t find_text(std::string_view s, std::string_view text, std::
 // "host:443" is not a scheme (no slash after the colon and not http/https).
 constexpr std::size_t scheme_length(std::string_view s) noexcept {
     if (s.starts_with("//") || s.starts_with("\\\\")) return 2;
-    if (s.empty() || !is_ascii_alpha(s[0])) return 0;
+    if (s.empty() || !is_alpha(s[0])) return 0;
     std::size_t i = 1;
-    while (i < s.size() && (is_ascii_alpha(s[i]) || is_ascii_digit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
+    while (i < s.size() && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
         ++i;
     if (i >= s.size() || s[i] != ':') return 0;
     std::size_t j = i + 1;
@@ -486,7 +477,7 @@ constexpr SiteCheck validate_site(std::string_view in, SiteDomains domains) noex
     // A numeric last label makes resolvers read the whole name as an IPv4 address (WHATWG URL).
     const std::size_t last = rfind_char(host, '.') == npos ? 0 : rfind_char(host, '.') + 1;
     bool numeric = true;
-    for (std::size_t i = last; i < host.size(); ++i) numeric = numeric && is_ascii_digit(host[i]);
+    for (std::size_t i = last; i < host.size(); ++i) numeric = numeric && is_digit(host[i]);
     if (numeric) return reject(R::ip_address, 0, host.size());
 
     SiteCheck c{};
@@ -549,21 +540,21 @@ constexpr void suggest_site(std::string_view in, SiteDomains domains, SiteCheck&
     if (c.ok()) out.suggested = c.parts.host;
 }
 
-}  // namespace detail::site_rules
+}  // namespace detail
 
 /// Validates a Site input: the one validator behind Site::parse, the consteval Site constructor and
 /// the _site literal. Known Salesforce My Domain suffixes only.
 constexpr SiteCheck check_site(std::string_view input) noexcept {
-    SiteCheck c = detail::site_rules::validate_site(input, SiteDomains::known_only);
-    if (!c.ok()) detail::site_rules::suggest_site(input, SiteDomains::known_only, c);
+    SiteCheck c = detail::validate_site(input, SiteDomains::known_only);
+    if (!c.ok()) detail::suggest_site(input, SiteDomains::known_only, c);
     return c;
 }
 
 /// Validates a Site input with an explicit domain policy (allow_unknown backs
 /// Site::parse_allowing_unknown_domain).
 constexpr SiteCheck check_site(std::string_view input, SiteDomains domains) noexcept {
-    SiteCheck c = detail::site_rules::validate_site(input, domains);
-    if (!c.ok()) detail::site_rules::suggest_site(input, domains, c);
+    SiteCheck c = detail::validate_site(input, domains);
+    if (!c.ok()) detail::suggest_site(input, domains, c);
     return c;
 }
 

@@ -3,6 +3,10 @@
 #define SFCONNECT_IMPL_ACCESS_TOKEN_IPP
 
 #include <sfconnect/access_token.hpp>
+#include <sfconnect/detail/ascii.hpp>
+#include <sfconnect/detail/encoding.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
+#include <sfconnect/detail/url.hpp>
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
@@ -21,21 +25,12 @@
 #include <vector>
 
 namespace sfconnect {
-namespace detail::token_reply {
-using namespace reply_text;
+namespace detail {
 
-inline constexpr std::string_view salesforce_suffixes[] = {
+// Hosts that may serve an org's instance_url besides the Site itself.
+inline constexpr std::string_view instance_url_suffixes[] = {
     ".salesforce.com", ".force.com", ".salesforce.mil", ".sfcrmproducts.cn", ".cloudforce.com", ".database.com",
 };
-
-inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-inline bool is_alnum(char c) noexcept {
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-inline bool ends_with_ci(std::string_view s, std::string_view suffix) noexcept {
-    return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
-}
 
 // A DNS name: labels of letters, digits and '-', separated by single dots.
 inline bool is_dns_name(std::string_view host) noexcept {
@@ -63,8 +58,8 @@ inline std::string_view check_instance_url(std::string_view url, std::string_vie
     if (!site_host.empty() && iequals(authority, site_host)) return {};
     if (authority.find(':') != std::string_view::npos) return "has a port";
     if (!is_dns_name(authority)) return "has an invalid host name";
-    for (auto suffix : salesforce_suffixes)
-        if (authority.size() > suffix.size() && ends_with_ci(authority, suffix)) return {};
+    for (auto suffix : instance_url_suffixes)
+        if (authority.size() > suffix.size() && iends_with(authority, suffix)) return {};
     return "points at a host that is neither the Site nor a Salesforce host";
 }
 
@@ -294,7 +289,7 @@ inline bool hmac_sha256(std::string_view key, std::string_view message, unsigned
     return ok;
 }
 
-}  // namespace detail::token_reply
+}  // namespace detail
 
 SFCONNECT_DECL std::string compute_token_signature(const Secret& consumer_secret, std::string_view id,
                                                    std::string_view issued_at) {
@@ -305,7 +300,7 @@ SFCONNECT_DECL std::string compute_token_signature(const Secret& consumer_secret
     unsigned char mac[EVP_MAX_MD_SIZE];
     std::size_t mac_size = 0;
     unsigned int mac_len = 0;
-    if (detail::token_reply::hmac_sha256(key, message, mac, mac_size)) {
+    if (detail::hmac_sha256(key, message, mac, mac_size)) {
         mac_len = static_cast<unsigned int>(mac_size);
     } else {
         // OpenSSL 3 rejects a null key pointer even with length 0, hence data() of a non-null view.
@@ -314,10 +309,9 @@ SFCONNECT_DECL std::string compute_token_signature(const Secret& consumer_secret
                  reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &mac_len) == nullptr)
             return {};
     }
-    unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
-    const int n = EVP_EncodeBlock(b64, mac, static_cast<int>(mac_len));
+    std::string signature = detail::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), mac_len));
     OPENSSL_cleanse(mac, sizeof mac);
-    return std::string(reinterpret_cast<const char*>(b64), static_cast<std::size_t>(n));
+    return signature;
 }
 
 SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_status, std::string_view content_type,
@@ -326,7 +320,7 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
                                                                     std::string_view site_host,
                                                                     const TokenReplyOptions& options, Diagnostics& diag,
                                                                     std::string_view location) {
-    using namespace detail::token_reply;
+    using namespace detail;
     diag.clear();
     if (http_status < 200 || http_status >= 300) {
         // An error reply may still carry a token (a broken proxy, a hostile server): it is redacted

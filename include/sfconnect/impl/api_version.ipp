@@ -3,7 +3,7 @@
 #define SFCONNECT_IMPL_API_VERSION_IPP
 
 #include <sfconnect/api_version.hpp>
-#include <sfconnect/detail/percent_encode.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
 
 #include <boost/system/errc.hpp>
 
@@ -25,7 +25,7 @@ SFCONNECT_DECL boost::system::result<ApiVersion> ApiVersion::parse(std::string_v
     if (text.empty()) {
         diag.message = "API version is empty; expected the form NN.0, e.g. \"64.0\"";
     } else {
-        diag.message = "API version " + detail::quote_for_message(text, 40) +
+        diag.message = "API version " + detail::quoted(text, 40, '"') +
                        " is not valid; expected the form NN.0 (two digits, then \".0\"), e.g. \"64.0\"";
     }
     diag.hint =

@@ -3,6 +3,7 @@
 #define SFCONNECT_IMPL_CHECK_IPP
 
 #include <sfconnect/check.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -19,7 +20,7 @@
 #include <initializer_list>
 
 namespace sfconnect {
-namespace detail::check_impl {
+namespace detail {
 
 enum step_index : std::size_t { site_step, connect_step, tls_step, token_step, api_step, identity_step };
 
@@ -79,13 +80,6 @@ inline error_code fail(CheckReport& rep, std::size_t step, double ms, const erro
     return ec;
 }
 
-inline void scrub(std::string& s, std::string_view needle) {
-    // Same threshold as the client's own redaction: shorter needles would shred ordinary words.
-    if (needle.size() < 4) return;
-    for (auto pos = s.find(needle); pos != std::string::npos; pos = s.find(needle, pos + 10))
-        s.replace(pos, needle.size(), "[redacted]");
-}
-
 // Defence in depth: whatever a hostile server echoed, or whatever the admin pasted into the wrong
 // field, neither the consumer secret nor an access token leaves the check.
 inline void scrub_report(CheckReport& rep, std::initializer_list<std::string_view> needles) {
@@ -108,7 +102,7 @@ inline void scrub_report(CheckReport& rep, std::initializer_list<std::string_vie
         fields.push_back(&rep.identity->username);
     }
     for (std::string* f : fields)
-        for (std::string_view n : needles) scrub(*f, n);
+        for (std::string_view n : needles) redact_secret(*f, n);
 }
 
 inline std::string string_field(const boost::json::object& o, std::string_view key) {
@@ -160,7 +154,7 @@ inline void write_json(std::string& out, const boost::json::value& v) {
     }
 }
 
-}  // namespace detail::check_impl
+}  // namespace detail
 
 SFCONNECT_DECL std::string detail::iso8601_utc(std::chrono::system_clock::time_point tp) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(tp.time_since_epoch()).count();
@@ -240,11 +234,11 @@ SFCONNECT_DECL std::string CheckReport::to_json() const {
         o["identity"] = nullptr;
     }
     std::string out;
-    detail::check_impl::write_json(out, o);
+    detail::write_json(out, o);
     return out;
 }
 
-namespace detail::check_impl {
+namespace detail {
 // A named function, not a lambda: a lambda inside the coroutine has no linkage, which g++ rejects
 // (-Wsubobject-linkage) when run_check is compiled out of line (SFCONNECT_SEPARATE_COMPILATION).
 SFCONNECT_DECL std::pair<error_code, CheckReport> finish_report(CheckReport& rep, const Secret& secret, error_code ec,
@@ -253,12 +247,12 @@ SFCONNECT_DECL std::pair<error_code, CheckReport> finish_report(CheckReport& rep
     for (std::string_view t : tokens) scrub_report(rep, {t});
     return {ec, std::move(rep)};
 }
-}  // namespace detail::check_impl
+}  // namespace detail
 
 SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail::run_check(
     CheckInput input, TokenClientOptions options, CheckOptions check_options) {
     namespace net = boost::asio;
-    using namespace detail::check_impl;
+    using namespace detail;
     using clock = std::chrono::steady_clock;
     constexpr auto awaitable_tuple = net::as_tuple(net::use_awaitable);
 

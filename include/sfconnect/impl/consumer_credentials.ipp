@@ -3,6 +3,7 @@
 #define SFCONNECT_IMPL_CONSUMER_CREDENTIALS_IPP
 
 #include <sfconnect/consumer_credentials.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
 
 #include <cerrno>
 #include <cstdio>
@@ -12,7 +13,7 @@
 #include <system_error>
 
 namespace sfconnect {
-namespace detail::credentials {
+namespace detail {
 
 // What the validator found, with enough detail to say it precisely in a message.
 struct Finding {
@@ -48,7 +49,7 @@ inline std::string_view describe_space(std::string_view v, bool at_start) noexce
     }
 }
 
-inline bool space_at(std::string_view v, bool at_start) noexcept {
+inline bool space_at_edge(std::string_view v, bool at_start) noexcept {
     const unsigned char c = static_cast<unsigned char>(at_start ? v.front() : v.back());
     if (c == ' ' || (c >= '\t' && c <= '\r')) return true;
     for (auto s : utf8_spaces)
@@ -68,7 +69,7 @@ inline std::size_t quote_len(std::string_view v, bool at_start) noexcept {
 inline Finding inspect(std::string_view v) noexcept {
     if (v.empty()) return {CredentialProblem::empty, "is empty", "paste the value from the connected app"};
     for (bool at_start : {true, false})
-        if (space_at(v, at_start))
+        if (space_at_edge(v, at_start))
             return {CredentialProblem::surrounding_whitespace, describe_space(v, at_start),
                     "remove the surrounding whitespace"};
     const std::size_t open = quote_len(v, true);
@@ -87,25 +88,8 @@ inline Finding inspect(std::string_view v) noexcept {
     return {};
 }
 
-// The first few characters of a key, for recognising which key was meant: keys are not secret,
-// but a secret pasted into the key field must not be echoed whole.
-inline std::string key_excerpt(std::string_view key) {
-    constexpr std::size_t shown = 6;
-    std::string out;
-    for (std::size_t i = 0; i < key.size() && i < shown; ++i) {
-        const auto c = static_cast<unsigned char>(key[i]);
-        out += (is_control(c) || c >= 0x80) ? '?' : key[i];
-    }
-    return out;
-}
-
-// File paths and variable names come from configuration: print them without control characters.
-inline std::string printable(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char ch : s) out += is_control(static_cast<unsigned char>(ch)) ? '?' : ch;
-    return out;
-}
+// Configuration text (variable names, file paths) quoted in messages: at most this many bytes.
+inline constexpr std::size_t max_config_text = 256;
 
 // Where a value came from, for messages: "Consumer Key", "Consumer Secret (environment variable X)".
 struct Source {
@@ -133,7 +117,9 @@ inline error_code report(Diagnostics& diag, const Source& src, const Finding& f,
     m += f.what;
     if (!key_value.empty()) {
         m += " (it begins with '";
-        m += key_excerpt(key_value);
+        // The first few characters only, for recognising which key was meant: keys are not secret,
+        // but a secret pasted into the key field must not be echoed whole.
+        m += printable(key_value.substr(0, 6), 24);
         m += "', " + std::to_string(key_value.size()) + " characters)";
     }
     m += ": ";
@@ -212,7 +198,7 @@ private:
     std::size_t size_ = 0;
 };
 
-}  // namespace detail::credentials
+}  // namespace detail
 
 SFCONNECT_DECL std::string_view to_string(CredentialProblem p) noexcept {
     switch (p) {
@@ -228,17 +214,17 @@ SFCONNECT_DECL std::string_view to_string(CredentialProblem p) noexcept {
 }
 
 SFCONNECT_DECL CredentialProblem check_consumer_key(std::string_view key) noexcept {
-    return detail::credentials::inspect(key).problem;
+    return detail::inspect(key).problem;
 }
 
 SFCONNECT_DECL CredentialProblem check_consumer_secret(std::string_view secret) noexcept {
-    return detail::credentials::inspect(secret).problem;
+    return detail::inspect(secret).problem;
 }
 
 SFCONNECT_DECL boost::system::result<ConsumerCredentials> ConsumerCredentials::create(std::string_view consumer_key,
                                                                                       std::string_view consumer_secret,
                                                                                       Diagnostics& diag) {
-    using namespace detail::credentials;
+    using namespace detail;
     return validate(consumer_key, Source{"Consumer Key", {}}, consumer_secret, Source{"Consumer Secret", {}}, diag,
                     [](std::string_view k, std::string_view s) {
                         return ConsumerCredentials(std::string(k), Secret(s));
@@ -254,7 +240,7 @@ SFCONNECT_DECL boost::system::result<ConsumerCredentials> ConsumerCredentials::c
 SFCONNECT_DECL boost::system::result<ConsumerCredentials> ConsumerCredentials::from_env(Diagnostics& diag,
                                                                                         std::string_view key_var,
                                                                                         std::string_view secret_var) {
-    using namespace detail::credentials;
+    using namespace detail;
     // getenv needs NUL-terminated names; a name with '=' or NUL can never be set.
     const auto lookup = [](std::string_view name) -> const char* {
         if (name.empty() || name.find('=') != std::string_view::npos || name.find('\0') != std::string_view::npos)
@@ -266,19 +252,19 @@ SFCONNECT_DECL boost::system::result<ConsumerCredentials> ConsumerCredentials::f
     if (key == nullptr || secret == nullptr) {
         const std::string_view missing_var = key == nullptr ? key_var : secret_var;
         const std::string_view what = key == nullptr ? "Consumer Key" : "Consumer Secret";
-        std::string m = "environment variable " + printable(missing_var) + " (" + std::string(what) + ") is not set";
-        if (key == nullptr && secret == nullptr) m += " (nor is " + printable(secret_var) + " for the Consumer Secret)";
-        m += ": set " + printable(missing_var) + " to the app's " + std::string(what);
-        if (key == nullptr && secret == nullptr) m += " and " + printable(secret_var) + " to its Consumer Secret";
+        std::string m = "environment variable " + printable(missing_var, max_config_text) + " (" + std::string(what) + ") is not set";
+        if (key == nullptr && secret == nullptr) m += " (nor is " + printable(secret_var, max_config_text) + " for the Consumer Secret)";
+        m += ": set " + printable(missing_var, max_config_text) + " to the app's " + std::string(what);
+        if (key == nullptr && secret == nullptr) m += " and " + printable(secret_var, max_config_text) + " to its Consumer Secret";
         const auto ec = fail(diag, std::move(m), "Make sure the variables are exported to this process's environment.");
         return ec;
     }
     return validate(key,
-                    Source{"Consumer Key", " (environment variable " + printable(key_var) + ")",
-                           "set " + printable(key_var) + " to the app's Consumer Key"},
+                    Source{"Consumer Key", " (environment variable " + printable(key_var, max_config_text) + ")",
+                           "set " + printable(key_var, max_config_text) + " to the app's Consumer Key"},
                     secret,
-                    Source{"Consumer Secret", " (environment variable " + printable(secret_var) + ")",
-                           "set " + printable(secret_var) + " to the app's Consumer Secret"},
+                    Source{"Consumer Secret", " (environment variable " + printable(secret_var, max_config_text) + ")",
+                           "set " + printable(secret_var, max_config_text) + " to the app's Consumer Secret"},
                     diag,
                     [](std::string_view k, std::string_view s) {
                         return ConsumerCredentials(std::string(k), Secret(s));
@@ -293,7 +279,7 @@ SFCONNECT_DECL boost::system::result<ConsumerCredentials> ConsumerCredentials::f
 SFCONNECT_DECL boost::system::result<ConsumerCredentials> ConsumerCredentials::from_file(std::string_view consumer_key,
                                                                                          const std::string& secret_path,
                                                                                          Diagnostics& diag) {
-    using namespace detail::credentials;
+    using namespace detail;
     // Check the key first so a bad key is reported even when the file is fine.
     if (const auto f = inspect(consumer_key); f.problem != CredentialProblem::none)
         return report(diag, Source{"Consumer Key", {}}, f,
@@ -301,12 +287,12 @@ SFCONNECT_DECL boost::system::result<ConsumerCredentials> ConsumerCredentials::f
     LineReader reader;
     if (auto error = reader.read(secret_path); !error.empty()) {
         return fail(diag,
-                    "Consumer Secret file '" + printable(secret_path) + "' could not be read (" + error +
+                    "Consumer Secret file '" + printable(secret_path, max_config_text) + "' could not be read (" + error +
                         "): check the path and that this process may read it",
                     "Save the Consumer Secret as the first line of that file.");
     }
     return validate(consumer_key, Source{"Consumer Key", {}}, reader.first_line(),
-                    Source{"Consumer Secret", " (first line of file '" + printable(secret_path) + "')",
+                    Source{"Consumer Secret", " (first line of file '" + printable(secret_path, max_config_text) + "')",
                            "put the Consumer Secret on the first line of the file"},
                     diag,
                     [](std::string_view k, std::string_view s) {

@@ -3,6 +3,7 @@
 #define SFCONNECT_IMPL_ENDPOINT_IPP
 
 #include <sfconnect/detail/percent_encode.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
 #include <sfconnect/endpoint.hpp>
 
 #include <boost/system/errc.hpp>
@@ -104,7 +105,7 @@ SFCONNECT_DECL Target Target::with_query(std::string_view name, std::string_view
 SFCONNECT_DECL boost::system::result<Target> runtime_target(Method m, std::string_view path, Diagnostics& diag) {
     if (const char* problem = detail::runtime_path_problem(path)) {
         diag = Diagnostics{};
-        diag.message = "run-time path " + detail::quote_for_message(path) + " " + problem;
+        diag.message = "run-time path " + detail::quoted(path, 120, '"') + " " + problem;
         diag.hint =
             "Pass a server-relative path such as the nextRecordsUrl a query returns "
             "(\"/services/data/v64.0/query/01g...-2000\"); sfconnect adds the https://<My Domain> part. "

@@ -3,9 +3,10 @@
 #define SFCONNECT_IMPL_HTTPS_TRANSPORT_IPP
 
 #include <sfconnect/https_transport.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
+#include <sfconnect/detail/url.hpp>
 
 #include <boost/asio/ssl/host_name_verification.hpp>
-#include <boost/beast/core/detail/base64.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -80,30 +81,18 @@ SFCONNECT_DECL error_code make_transport_settings(std::string_view host, const T
     out.trace = options.trace;
 
     if (!options.connect_to.empty()) {
-        std::string_view ct = options.connect_to;
-        std::string h, p;
-        if (!ct.empty() && ct.front() == '[') {
-            auto close = ct.find("]:");
-            if (close != std::string_view::npos) {
-                h = std::string(ct.substr(1, close - 1));
-                p = std::string(ct.substr(close + 2));
-            }
-        } else if (auto colon = ct.rfind(':'); colon != std::string_view::npos) {
-            h = std::string(ct.substr(0, colon));
-            p = std::string(ct.substr(colon + 1));
-        }
-        const bool port_ok = !p.empty() && p.size() <= 5 && p.find_first_not_of("0123456789") == std::string::npos &&
-                             std::stoi(p) > 0 && std::stoi(p) <= 65535;
-        if (h.empty() || !port_ok) {
-            diag.message = "connect-to: '" + std::string(ct.substr(0, 100)) +
-                           "' is not HOST:PORT (e.g. 127.0.0.1:8443 or [::1]:8443)";
+        const std::string_view ct = options.connect_to;
+        detail::HostPort target;
+        if (!detail::parse_host_port(ct, target).empty()) {
+            diag.message = "connect-to: " + detail::quoted(ct, 100) +
+                           " is not HOST:PORT (e.g. 127.0.0.1:8443 or [::1]:8443)";
             diag.hint = "Give the address to connect to as HOST:PORT; the Site still decides SNI, Host and "
                         "certificate verification.";
             diag.phase = "connect";
             return errc::invalid_site;
         }
-        out.connect_host = h;
-        out.connect_port = p;
+        out.connect_host = std::move(target.host);
+        out.connect_port = std::move(target.port);
     }
 
     if (auto proxy_url = detail::proxy_for_host(options.proxy, out.connect_host)) {

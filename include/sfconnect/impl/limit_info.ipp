@@ -3,30 +3,15 @@
 #define SFCONNECT_IMPL_LIMIT_INFO_IPP
 
 #include <sfconnect/limit_info.hpp>
+#include <sfconnect/detail/ascii.hpp>
 
 #include <limits>
 
 namespace sfconnect {
-namespace detail::limit_info {
-
-inline std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-inline bool name_is(std::string_view s, std::string_view name) noexcept {
-    if (s.size() != name.size()) return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != name[i]) return false;
-    }
-    return true;
-}
+namespace detail {
 
 // Reads a decimal number at the start of s; rejects empty input and overflow.
-inline std::optional<std::uint64_t> number(std::string_view& s) noexcept {
+inline std::optional<std::uint64_t> parse_decimal(std::string_view& s) noexcept {
     std::uint64_t v = 0;
     std::size_t i = 0;
     constexpr auto max = std::numeric_limits<std::uint64_t>::max();
@@ -41,24 +26,26 @@ inline std::optional<std::uint64_t> number(std::string_view& s) noexcept {
 }
 
 // "used/max" followed by the rest of the item, which is returned in s.
-inline std::optional<ApiUsage> usage(std::string_view& s) noexcept {
-    s = trim(s);
-    const auto used = number(s);
+inline std::optional<ApiUsage> parse_usage(std::string_view& s) noexcept {
+    s = trim_blanks(s);
+    const auto used = parse_decimal(s);
     if (!used) return std::nullopt;
-    s = trim(s);
+    s = trim_blanks(s);
     if (s.empty() || s.front() != '/') return std::nullopt;
     s.remove_prefix(1);
-    s = trim(s);
-    const auto max = number(s);
+    s = trim_blanks(s);
+    const auto max = parse_decimal(s);
     if (!max) return std::nullopt;
-    s = trim(s);
+    s = trim_blanks(s);
     return ApiUsage{*used, *max};
 }
 
-}  // namespace detail::limit_info
+}  // namespace detail
 
 SFCONNECT_DECL std::optional<LimitInfo> parse_limit_info(std::string_view header) {
-    using namespace detail::limit_info;
+    using detail::iequals;
+    using detail::parse_usage;
+    using detail::trim_blanks;
     LimitInfo info;
     bool any = false;
     while (!header.empty()) {
@@ -71,29 +58,29 @@ SFCONNECT_DECL std::optional<LimitInfo> parse_limit_info(std::string_view header
             else if (c == ')' && depth > 0) --depth;
             else if ((c == ';' || c == ',') && depth == 0) break;
         }
-        std::string_view item = trim(header.substr(0, end));
+        std::string_view item = trim_blanks(header.substr(0, end));
         header.remove_prefix(end < header.size() ? end + 1 : end);
 
         const auto eq = item.find('=');
         if (eq == std::string_view::npos) continue;
-        const std::string_view name = trim(item.substr(0, eq));
+        const std::string_view name = trim_blanks(item.substr(0, eq));
         std::string_view value = item.substr(eq + 1);
-        if (name_is(name, "api-usage") || name_is(name, "api-bursts")) {
-            const auto u = usage(value);
+        if (iequals(name, "api-usage") || iequals(name, "api-bursts")) {
+            const auto u = parse_usage(value);
             if (!u || !value.empty()) continue;
-            (name_is(name, "api-usage") ? info.api_usage : info.api_bursts) = *u;
+            (iequals(name, "api-usage") ? info.api_usage : info.api_bursts) = *u;
             any = true;
-        } else if (name_is(name, "per-app-api-usage")) {
-            const auto u = usage(value);
+        } else if (iequals(name, "per-app-api-usage")) {
+            const auto u = parse_usage(value);
             if (!u) continue;
             PerAppApiUsage app{u->used, u->max, {}};
             if (!value.empty()) {
                 // "(appName=X)": anything else after the numbers makes the item unreadable.
                 if (value.front() != '(' || value.back() != ')') continue;
-                std::string_view inner = trim(value.substr(1, value.size() - 2));
+                std::string_view inner = trim_blanks(value.substr(1, value.size() - 2));
                 const auto ieq = inner.find('=');
-                if (ieq == std::string_view::npos || !name_is(trim(inner.substr(0, ieq)), "appname")) continue;
-                app.app_name = std::string(trim(inner.substr(ieq + 1)));
+                if (ieq == std::string_view::npos || !iequals(trim_blanks(inner.substr(0, ieq)), "appname")) continue;
+                app.app_name = std::string(trim_blanks(inner.substr(ieq + 1)));
             }
             info.per_app_api_usage = std::move(app);
             any = true;

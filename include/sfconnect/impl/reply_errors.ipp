@@ -3,6 +3,9 @@
 #define SFCONNECT_IMPL_REPLY_ERRORS_IPP
 
 #include <sfconnect/reply_errors.hpp>
+#include <sfconnect/detail/ascii.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
+#include <sfconnect/detail/url.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -13,84 +16,6 @@
 
 namespace sfconnect {
 namespace detail {
-namespace reply {
-using namespace reply_text;
-
-inline char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-inline std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from = 0) noexcept {
-    if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
-    for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
-        std::size_t j = 0;
-        while (j < needle.size() && lower(hay[i + j]) == lower(needle[j])) ++j;
-        if (j == needle.size()) return i;
-    }
-    return std::string_view::npos;
-}
-
-inline bool is_alnum(char c) noexcept {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// Characters that end a token value in free text, query strings, JSON and HTML.
-inline bool ends_token(char c) noexcept {
-    return c == '"' || c == '\'' || c == ',' || c == '&' || c == ';' || c == '}' || c == '<' || c == '>' ||
-           c == ')' || static_cast<unsigned char>(c) <= ' ' || c == 0x7F;
-}
-
-inline constexpr std::string_view redacted = "[redacted]";
-
-inline void replace_all(std::string& s, std::string_view what) {
-    if (what.empty()) return;
-    for (std::size_t pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos + redacted.size()))
-        s.replace(pos, what.size(), redacted);
-}
-
-// Replaces the value after `access_token` + `:` or `=` (quotes and spaces allowed around them).
-inline void redact_after_key(std::string& s, std::string_view key) {
-    for (std::size_t pos = ifind(s, key); pos != std::string::npos; pos = ifind(s, key, pos + 1)) {
-        std::size_t j = pos + key.size();
-        const auto skip = [&] {
-            // JSON allows any whitespace around ':', line breaks included.
-            while (j < s.size() && (s[j] == '"' || s[j] == '\'' || s[j] == ' ' || s[j] == '\t' || s[j] == '\n' ||
-                                    s[j] == '\r'))
-                ++j;
-        };
-        skip();
-        if (j >= s.size() || (s[j] != ':' && s[j] != '=')) continue;
-        ++j;
-        skip();
-        std::size_t k = j;
-        while (k < s.size() && !ends_token(s[k])) ++k;
-        if (k > j) s.replace(j, k - j, redacted);
-    }
-}
-
-// "Bearer <token>": only long runs, so that prose such as "Bearer authentication failed" survives.
-inline void redact_bearer(std::string& s) {
-    constexpr std::string_view key = "bearer ";
-    for (std::size_t pos = ifind(s, key); pos != std::string::npos; pos = ifind(s, key, pos + 1)) {
-        const std::size_t j = pos + key.size();
-        std::size_t k = j;
-        while (k < s.size() && !ends_token(s[k])) ++k;
-        if (k - j >= 20) s.replace(j, k - j, redacted);
-    }
-}
-
-// Opaque Salesforce tokens: 15/18-character org id (00D…), '!', then [.\w]*.
-inline void redact_opaque_tokens(std::string& s) {
-    for (std::size_t bang = s.find('!'); bang != std::string::npos; bang = s.find('!', bang + 1)) {
-        std::size_t start = bang;
-        while (start > 0 && is_alnum(s[start - 1])) --start;
-        const std::size_t id_len = bang - start;
-        if ((id_len != 15 && id_len != 18) || s.compare(start, 3, "00D") != 0) continue;
-        std::size_t end = bang + 1;
-        while (end < s.size() && (is_alnum(s[end]) || s[end] == '.' || s[end] == '_')) ++end;
-        s.replace(start, end - start, redacted);
-        bang = start + redacted.size() - 1;
-    }
-}
-
 struct ServerFields {
     bool is_json = false;
     bool found = false;       // an error code or message was found
@@ -374,108 +299,29 @@ inline error_code map_api(int status, std::string_view content_type, std::string
     return done(api_errc::api_error, std::move(message), status_hint(status));
 }
 
-}  // namespace reply
-
-namespace reply_text {
-
-SFCONNECT_DECL bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (reply::lower(a[i]) != reply::lower(b[i])) return false;
-    return true;
-}
-
-SFCONNECT_DECL bool icontains(std::string_view haystack, std::string_view needle) noexcept {
-    return reply::ifind(haystack, needle) != std::string_view::npos;
-}
-
-SFCONNECT_DECL std::string_view url_host(std::string_view url) noexcept {
-    const auto scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos || scheme_end == 0) return {};
-    for (char c : url.substr(0, scheme_end))
-        if (!reply::is_alnum(c) && c != '+' && c != '-' && c != '.') return {};
-    std::string_view authority = url.substr(scheme_end + 3);
-    authority = authority.substr(0, std::min(authority.find_first_of("/?#"), authority.size()));
-    if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-    if (!authority.empty() && authority.front() == '[') {  // IPv6 literal
-        const auto close = authority.find(']');
-        return close == std::string_view::npos ? std::string_view{} : authority.substr(0, close + 1);
-    }
-    return authority.substr(0, std::min(authority.find(':'), authority.size()));
-}
-
-SFCONNECT_DECL std::string safe_text(std::string_view text, std::size_t max_bytes,
-                                     std::initializer_list<std::string_view> redact, bool collapse_spaces) {
-    // Work on a window just large enough that a secret or token starting inside the kept part is
-    // seen whole, so no fragment of it survives the cut.
-    std::size_t window = max_bytes + 256;
-    for (auto r : redact) window += r.size();
-    const bool input_cut = text.size() > window;
-    std::string s(text.substr(0, input_cut ? window : text.size()));
-    for (auto r : redact) reply::replace_all(s, r);
-    // A secret cut by the window's end is not whole, so replace_all missed it; as collapsing spaces and
-    // redactions shorten the text, that piece could still reach the kept part: drop it too.
-    if (input_cut) {
-        for (auto r : redact) {
-            for (std::size_t k = std::min(r.size(), s.size()); k > 0; --k) {
-                if (s.compare(s.size() - k, k, r.substr(0, k)) == 0) {
-                    s.resize(s.size() - k);
-                    break;
-                }
-            }
-        }
-    }
-    reply::redact_after_key(s, "access_token");
-    reply::redact_bearer(s);
-    reply::redact_opaque_tokens(s);
-
-    std::string out;
-    out.reserve(std::min(s.size(), max_bytes + 3));
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        const bool space = c < 0x20 || c == 0x7F || c == ' ';
-        if (!space) {
-            out += ch;
-        } else if (!collapse_spaces || (!out.empty() && out.back() != ' ')) {
-            out += ' ';
-        }
-    }
-    if (collapse_spaces)
-        while (!out.empty() && out.back() == ' ') out.pop_back();
-    if (out.size() > max_bytes || input_cut) {
-        std::size_t cut = std::min(out.size(), max_bytes);
-        while (cut > 0 && cut < out.size() && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-        out.resize(cut);
-        out += "...";
-    }
-    return out;
-}
-
-}  // namespace reply_text
-
 SFCONNECT_DECL error_code map_token_error_redacting(int http_status, std::string_view content_type,
                                                     std::string_view body, Diagnostics& diag,
                                                     std::string_view location,
                                                     std::initializer_list<std::string_view> redact) {
-    return reply::map_token(http_status, content_type, body, diag, location, redact);
+    return map_token(http_status, content_type, body, diag, location, redact);
 }
 
 }  // namespace detail
 
 SFCONNECT_DECL error_code map_token_error(int http_status, std::string_view content_type, std::string_view body,
                                           Diagnostics& diag, std::string_view location) {
-    return detail::reply::map_token(http_status, content_type, body, diag, location, {});
+    return detail::map_token(http_status, content_type, body, diag, location, {});
 }
 
 SFCONNECT_DECL error_code map_api_error(int http_status, std::string_view content_type, std::string_view body,
                                         Diagnostics& diag, std::string_view location) {
-    return detail::reply::map_api(http_status, content_type, body, diag, location);
+    return detail::map_api(http_status, content_type, body, diag, location);
 }
 
 SFCONNECT_DECL bool is_refetchable_session_error(const error_code& ec, const Diagnostics& diag) noexcept {
     // The text check guards against codes built elsewhere from a reply this mapping would not refetch.
     return ec == api_errc::invalid_session &&
-           !detail::reply_text::icontains(diag.server_message, "not valid for use with the");
+           !detail::icontains(diag.server_message, "not valid for use with the");
 }
 
 }  // namespace sfconnect

@@ -4,13 +4,14 @@
 
 #include <sfconnect/error_with_diagnostics.hpp>
 #include <sfconnect/site.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
 
 #include <ostream>
 #include <string>
 #include <utility>
 
 namespace sfconnect {
-namespace detail::site_rules {
+namespace detail {
 
 inline constexpr std::size_t site_echo_limit = 100;  // characters of user input quoted in messages
 
@@ -23,36 +24,8 @@ inline bool looks_like_credential(std::string_view s) noexcept {
     if (s.find('.') != std::string_view::npos) return false;
     if (s.size() >= 32) return true;  // consumer secrets are 64 hex digits, keys ~85 characters
     bool digits = s.size() >= 16;     // older consumer secrets are 19 decimal digits
-    for (char c : s) digits = digits && is_ascii_digit(c);
+    for (char c : s) digits = digits && is_digit(c);
     return digits;
-}
-
-// Copies s, escaping control characters, DEL and non-ASCII bytes so a terminal shows them
-// harmlessly and the user can see what is really there. Stops after `limit` characters.
-inline std::string escape_for_message(std::string_view s, std::size_t limit = site_echo_limit) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (out.size() >= limit) {
-            out += "...";
-            break;
-        }
-        const auto b = static_cast<unsigned char>(s[i]);
-        if (b >= 0x20 && b < 0x7f) {
-            out += static_cast<char>(b);
-        } else if (b == '\t') {
-            out += "\\t";
-        } else if (b == '\n') {
-            out += "\\n";
-        } else if (b == '\r') {
-            out += "\\r";
-        } else {
-            out += "\\x";
-            out += hex[b >> 4];
-            out += hex[b & 0xf];
-        }
-    }
-    return out;
 }
 
 // Replaces everything from the first '?' or '#' by "***": query strings and fragments of pasted
@@ -83,12 +56,12 @@ inline std::string quote_site_input(std::string_view in) {
         masked.append(in.substr(0, authority));
         masked += mask_query(in.substr(authority));
     }
-    std::string out = "'" + escape_for_message(masked) + "'";
+    std::string out = quoted(masked, site_echo_limit);
     if (in.size() > site_echo_limit) out += " (" + std::to_string(in.size()) + " characters)";
     return out;
 }
 
-inline std::string quote(std::string_view s) { return "'" + escape_for_message(mask_query(s), 70) + "'"; }
+inline std::string quote(std::string_view s) { return quoted(mask_query(s), 70); }
 
 inline std::string site_rejection_text(std::string_view in, const SiteCheck& c) {
     using R = SiteRejection;
@@ -195,7 +168,7 @@ inline std::string site_hint(SiteRejection r) {
     return hint;
 }
 
-}  // namespace detail::site_rules
+}  // namespace detail
 
 SFCONNECT_DECL boost::system::result<Site> Site::parse_impl(std::string_view input, SiteDomains domains,
                                                           Diagnostics* diag) {
@@ -204,8 +177,8 @@ SFCONNECT_DECL boost::system::result<Site> Site::parse_impl(std::string_view inp
     if (c.ok()) return Site(c.parts);
     if (diag != nullptr) {
         diag->phase = "site";
-        diag->message = detail::site_rules::site_message(input, c);
-        diag->hint = detail::site_rules::site_hint(c.reason);
+        diag->message = detail::site_message(input, c);
+        diag->hint = detail::site_hint(c.reason);
     }
     return error_code(errc::invalid_site);
 }

@@ -3,6 +3,8 @@
 #define SFCONNECT_IMPL_TRACE_IPP
 
 #include <sfconnect/trace.hpp>
+#include <sfconnect/detail/ascii.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
 
 #include <algorithm>
 #include <array>
@@ -11,25 +13,9 @@ namespace sfconnect {
 
 namespace detail {
 
-inline bool trace_iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
-// Keeps `s` on one line and bounded: a header value is shown, never allowed to forge log lines.
-inline std::string trace_printable(std::string_view s, std::size_t max) {
-    std::string out;
-    out.reserve(std::min(s.size(), max));
-    for (const char c : s.substr(0, max)) out += (c == '\r' || c == '\n' || c == '\0') ? ' ' : c;
-    if (s.size() > max) out += "...";
-    return out;
-}
+// Header values, names and targets are shown made printable (detail/untrusted_text.hpp): a value
+// can never forge log lines, and the public constant is the one placeholder.
+static_assert(redacted_text == redaction_placeholder);
 
 // Redacts the values of a '&'-separated name=value list; `keep` decides which values survive.
 template <class Keep>
@@ -41,10 +27,10 @@ std::string redact_pairs(std::string_view list, Keep keep) {
         const std::size_t eq = pair.find('=');
         const std::string_view name = pair.substr(0, eq);
         if (!out.empty()) out += '&';
-        out += trace_printable(name, 100);
+        out += printable(name, 100);
         if (eq != std::string_view::npos) {
             out += '=';
-            out += keep(name) ? trace_printable(pair.substr(eq + 1), 200) : std::string(redacted_text);
+            out += keep(name) ? printable(pair.substr(eq + 1), 200) : std::string(redacted_text);
         }
         if (amp == std::string_view::npos) break;
         list.remove_prefix(amp + 1);
@@ -84,13 +70,13 @@ SFCONNECT_DECL bool is_sensitive_name(std::string_view name) noexcept {
         "client_assertion", "access_token",     "refresh_token", "id_token", "token",
         "oauth_token",   "password",            "code",     "assertion",  "sid"};
     for (const auto n : names)
-        if (detail::trace_iequals(name, n)) return true;
+        if (detail::iequals(name, n)) return true;
     return false;
 }
 
 SFCONNECT_DECL std::string redact_header_value(std::string_view name, std::string_view value) {
-    if (!is_sensitive_name(name)) return detail::trace_printable(value, 500);
-    if (detail::trace_iequals(name, "authorization") || detail::trace_iequals(name, "proxy-authorization")) {
+    if (!is_sensitive_name(name)) return detail::printable(value, 500);
+    if (detail::iequals(name, "authorization") || detail::iequals(name, "proxy-authorization")) {
         // The scheme says which kind of credential was sent (Basic, Bearer) without revealing it.
         const std::size_t space = value.find(' ');
         const std::string_view scheme = value.substr(0, space == std::string_view::npos ? 0 : space);
@@ -104,15 +90,15 @@ SFCONNECT_DECL std::string redact_header_value(std::string_view name, std::strin
 SFCONNECT_DECL std::string redact_form(std::string_view form) {
     // An allow-list, not a deny-list: a value is shown only when known to be harmless.
     return detail::redact_pairs(form, [](std::string_view name) {
-        return detail::trace_iequals(name, "grant_type") || detail::trace_iequals(name, "token_type_hint") ||
-               detail::trace_iequals(name, "client_id");
+        return detail::iequals(name, "grant_type") || detail::iequals(name, "token_type_hint") ||
+               detail::iequals(name, "client_id");
     });
 }
 
 SFCONNECT_DECL std::string redact_target(std::string_view target) {
     const std::size_t q = target.find('?');
-    if (q == std::string_view::npos) return detail::trace_printable(target, 2000);
-    return detail::trace_printable(target.substr(0, q + 1), 2000) +
+    if (q == std::string_view::npos) return detail::printable(target, 2000);
+    return detail::printable(target.substr(0, q + 1), 2000) +
            detail::redact_pairs(target.substr(q + 1), [](std::string_view name) { return !is_sensitive_name(name); });
 }
 

@@ -1,0 +1,61 @@
+// Copyright (c) 2026 sfconnect developers. Distributed under the Boost Software License, Version 1.0.
+#ifndef SFCONNECT_DETAIL_ENCODING_HPP
+#define SFCONNECT_DETAIL_ENCODING_HPP
+
+// Form encoding, base64, header-safety checks and wiping of request buffers. Light: the standard
+// library, percent_encode.hpp and secret.hpp (whose secure_wipe is OPENSSL_cleanse).
+
+#include <sfconnect/detail/percent_encode.hpp>
+#include <sfconnect/secret.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace sfconnect::detail {
+
+/// Appends `s` form-encoded (application/x-www-form-urlencoded): RFC 3986 unreserved characters are
+/// kept, every other byte becomes %XX (a space too, which every server reads as '+' would be).
+inline void append_form_encoded(std::string& out, std::string_view s) { append_percent_encoded_component(out, s); }
+
+/// Standard base64 with padding (RFC 4648 §4): Basic authentication, the token signature.
+inline std::string base64_encode(std::string_view in) {
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((in.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(in[k])); };
+    for (; i + 3 <= in.size(); i += 3) {
+        const unsigned v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
+        out += alphabet[v >> 18 & 63];
+        out += alphabet[v >> 12 & 63];
+        out += alphabet[v >> 6 & 63];
+        out += alphabet[v & 63];
+    }
+    if (const std::size_t rest = in.size() - i; rest != 0) {
+        const unsigned v = byte(i) << 16 | (rest == 2 ? byte(i + 1) << 8 : 0u);
+        out += alphabet[v >> 18 & 63];
+        out += alphabet[v >> 12 & 63];
+        out += rest == 2 ? alphabet[v >> 6 & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+/// True when `s` holds CR, LF or NUL: such a value would split or cut an HTTP header.
+constexpr bool has_crlf_or_nul(std::string_view s) noexcept {
+    for (char c : s)
+        if (c == '\r' || c == '\n' || c == '\0') return true;
+    return false;
+}
+
+/// Wipes `s` (OPENSSL_cleanse, which the optimiser cannot remove) and empties it: request bodies and
+/// headers that carried a secret or a token.
+inline void wipe(std::string& s) noexcept {
+    secure_wipe(s.data(), s.size());
+    s.clear();
+}
+
+}  // namespace sfconnect::detail
+
+#endif
