@@ -5,6 +5,8 @@
 // (options, exit status, JSON schema) is public and stable; see --help.
 
 #include <sfconnect/check.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
+#include <sfconnect/detail/url.hpp>
 #include <sfconnect/testing/emulator.hpp>
 #include <sfconnect/version.hpp>
 
@@ -96,25 +98,10 @@ The consumer secret and access tokens never appear in any output.
     std::exit(exit_usage);
 }
 
-// Text for a terminal: control characters (C0, DEL and UTF-8-encoded C1) cannot move the cursor
-// or recolour the screen when a server or an input echoes them.
-std::string printable(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 || c == 0x7f) {
-            out += '?';
-        } else if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-                   static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
-            out += '?';
-            ++i;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
+// Text for a terminal: the library's one rule (detail/untrusted_text.hpp), so control characters,
+// C1 and bidirectional controls cannot move the cursor, recolour or reorder the screen when a server
+// or an input echoes them.
+std::string printable(std::string_view s) { return sfconnect::detail::printable(s, 4096); }
 
 // An option name as typed, for usage errors: never the value after '=' (it could be a secret).
 std::string option_name(std::string_view arg) {
@@ -219,19 +206,11 @@ sfconnect::ApiVersion parse_api_version(const std::string& text) {
     return *v;
 }
 
+// The library's HOST:PORT rule (detail/url.hpp), so the tool refuses exactly what the client would.
 void check_connect_to(const std::string& text) {
-    const std::size_t colon = text.rfind(':');
-    bool ok = colon != std::string::npos && colon > 0 && colon + 1 < text.size();
-    if (ok) {
-        const std::string_view host = std::string_view(text).substr(0, colon);
-        const std::string_view port = std::string_view(text).substr(colon + 1);
-        unsigned value = 0;
-        auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-        ok = ec == std::errc{} && p == port.data() + port.size() && value >= 1 && value <= 65535 &&
-             host.find_first_of(" /@") == std::string_view::npos &&
-             (host.find(':') == std::string_view::npos || (host.front() == '[' && host.back() == ']'));
-    }
-    if (!ok) usage_error("--connect-to must be HOST:PORT (e.g. 10.0.0.5:443 or [::1]:8443), got '" + printable(text.substr(0, 80)) + "'");
+    sfconnect::detail::HostPort ignored;
+    if (!sfconnect::detail::parse_host_port(text, ignored).empty())
+        usage_error("--connect-to must be HOST:PORT (e.g. 10.0.0.5:443 or [::1]:8443), got '" + printable(text.substr(0, 80)) + "'");
 }
 
 void check_readable(const std::string& path, std::string_view option) {
