@@ -448,3 +448,48 @@ TEST_CASE("fault matrix: the TLS 1.0/1.1-only server really speaks TLS 1.1", "[c
     CHECK((version == "TLSv1.1" || version == "TLSv1"));
     stream.lowest_layer().close(ec);
 }
+
+TEST_CASE("a hostile token endpoint issuing a token found inside '[redacted]' cannot hang the client",
+          "[client][faults][redact]") {
+    // The server issues a token that occurs in the redaction placeholder, then quotes it in a REST
+    // error. The old redaction loop searched again at the placeholder it had just inserted, found the
+    // token there and never ended (the string grew until memory ran out).
+    for (const std::string token : {"dact", "redacted", "[redacted]", "acted]"}) {
+        INFO("token: " << token);
+        const std::string quoted = "bad token " + token + " (" + token + token + ")";
+        FaultBehaviour b;
+        b.reply = [&](const FaultRequest& req) {
+            if (req.target == token_path)
+                return FaultReply{reply_bytes(200, "OK", "application/json",
+                                              token_body("\"" + token + "\"", "\"" + now_ms() + "\""))};
+            return FaultReply{reply_bytes(400, "Bad Request", "application/json",
+                                          R"([{"message":")" + quoted + R"(","errorCode":"MALFORMED_QUERY"}])")};
+        };
+        FaultServer server(b, tls_with(pki().site));
+        bool done = false;
+        error_code ec;
+        Diagnostics diag;
+        net::io_context io;
+        {
+            TokenClient client(io.get_executor(), Site::parse(site_host).value(),
+                               ConsumerCredentials::create(consumer_key, consumer_secret).value(),
+                               matrix_options(server.connect_to()));
+            RequestOptions ro;
+            client.async_request(endpoints::version_root.bind("62.0"), std::move(ro), diag,
+                                 [&](error_code e, Response) {
+                                     ec = e;
+                                     done = true;
+                                 });
+            const auto t0 = std::chrono::steady_clock::now();
+            while (!done && std::chrono::steady_clock::now() - t0 < row_guard) io.run_for(100ms);
+            REQUIRE(done);
+        }
+        io.restart();
+        io.run_for(200ms);
+        INFO("got " << error_id(ec) << ": " << diag.message << " / " << diag.server_message);
+        CHECK(ec == api_errc::api_error);
+        CHECK(diag.server_error == "MALFORMED_QUERY");
+        CHECK(contains(diag.server_message, "bad token [redacted]"));
+        CHECK(diag.server_message.size() <= quoted.size() * 10 / 4 + 3);
+    }
+}
