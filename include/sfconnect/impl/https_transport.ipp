@@ -121,7 +121,7 @@ SFCONNECT_DECL error_code make_transport_settings(std::string_view host, const T
     if (!options.ca_file.empty()) {
         ctx->load_verify_file(options.ca_file, ec);
         if (ec) {
-            diag.message = "could not load the CA file '" + options.ca_file + "' (" + ec.message() + ")";
+            diag.message = "could not load the CA file " + detail::quoted(options.ca_file, 256) + " (" + ec.message() + ")";
             diag.hint = "Point the CA file option (--ca-file) at a readable PEM file with the CA certificate(s).";
             diag.phase = "tls_handshake";
             return errc::tls_failed;
@@ -222,7 +222,7 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::proxy_tunnel(D
     const int status = static_cast<int>(parser.get().result_int());
     if (status != 200) {
         diag.http_status = status;
-        diag.server_message = std::string(parser.get().reason()).substr(0, 200);
+        diag.server_message = detail::safe_text(parser.get().reason(), 200);
         diag.message = "the proxy refused to open a tunnel to " + authority + " (HTTP " + std::to_string(status) + ")";
         diag.hint = status == 407 ? "The proxy needs credentials: use http://user:password@host:port."
                                   : std::string(default_hint(errc::proxy_failed));
