@@ -340,6 +340,42 @@ std::string all_texts(const error_code& ec, const Diagnostics& d) {
 
 bool contains(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }
 
+// Runs `op` with a fresh client against `connect_to` under the row guard, then lets the client's
+// shutdown run. The code, or nullopt when the operation hung until the guard expired.
+std::optional<error_code> run_operation(Operation op, const std::string& connect_to, Diagnostics& diag) {
+    bool done = false;
+    error_code ec;
+    net::io_context io;  // after the results: a hung operation's handler is destroyed with it
+    {
+        TokenClient client(io.get_executor(), Site::parse(site_host).value(),
+                           ConsumerCredentials::create(consumer_key, consumer_secret).value(),
+                           matrix_options(connect_to));
+        if (op == Operation::token_fetch) {
+            client.async_get_token(diag, [&](error_code e, TokenPtr) {
+                ec = e;
+                done = true;
+            });
+        } else {
+            RequestOptions ro;
+            client.async_request(endpoints::version_root.bind("62.0"), std::move(ro), diag,
+                                 [&](error_code e, Response) {
+                                     ec = e;
+                                     done = true;
+                                 });
+        }
+        // The wall-clock guard: a hang fails the row instead of blocking the run.
+        const auto t0 = std::chrono::steady_clock::now();
+        while (!done && std::chrono::steady_clock::now() - t0 < row_guard) io.run_for(100ms);
+        UNSCOPED_INFO("took " << std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::steady_clock::now() - t0).count() << " ms");
+        if (!done) return std::nullopt;
+    }
+    // The client is gone: let its shutdown run, then no connection may stay open (no leaked socket).
+    io.restart();
+    io.run_for(200ms);
+    return ec;
+}
+
 }  // namespace
 
 TEST_CASE("fault matrix: every fault ends with its documented error, without hang, leak or secret",
@@ -358,38 +394,11 @@ TEST_CASE("fault matrix: every fault ends with its documented error, without han
             connect_to = server->connect_to();
         }
 
-        bool done = false;
-        error_code ec;
         Diagnostics diag;
-        net::io_context io;  // after the results: a hung operation's handler is destroyed with it
-        {
-            TokenClient client(io.get_executor(), Site::parse(site_host).value(),
-                               ConsumerCredentials::create(consumer_key, consumer_secret).value(),
-                               matrix_options(connect_to));
-            if (row.operation == Operation::token_fetch) {
-                client.async_get_token(diag, [&](error_code e, TokenPtr) {
-                    ec = e;
-                    done = true;
-                });
-            } else {
-                RequestOptions ro;
-                client.async_request(endpoints::version_root.bind("62.0"), std::move(ro), diag,
-                                     [&](error_code e, Response) {
-                                         ec = e;
-                                         done = true;
-                                     });
-            }
-            // The wall-clock guard: a hang fails this row instead of blocking the run.
-            const auto t0 = std::chrono::steady_clock::now();
-            while (!done && std::chrono::steady_clock::now() - t0 < row_guard) io.run_for(100ms);
-            INFO("took " << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count()
-                         << " ms");
-            CHECK(done);  // false: the row hung until the guard expired
-            if (!done) continue;
-        }
-        // The client is gone: let its shutdown run, then no connection may stay open (no leaked socket).
-        io.restart();
-        io.run_for(200ms);
+        const std::optional<error_code> result = run_operation(row.operation, connect_to, diag);
+        CHECK(result.has_value());  // false: the row hung until the guard expired
+        if (!result) continue;
+        const error_code ec = *result;
 
         INFO("got " << error_id(ec) << " in phase '" << diag.phase << "': " << diag.message);
         CHECK(ec == row.code);
@@ -466,26 +475,10 @@ TEST_CASE("a hostile token endpoint issuing a token found inside '[redacted]' ca
                                           R"([{"message":")" + quoted + R"(","errorCode":"MALFORMED_QUERY"}])")};
         };
         FaultServer server(b, tls_with(pki().site));
-        bool done = false;
-        error_code ec;
         Diagnostics diag;
-        net::io_context io;
-        {
-            TokenClient client(io.get_executor(), Site::parse(site_host).value(),
-                               ConsumerCredentials::create(consumer_key, consumer_secret).value(),
-                               matrix_options(server.connect_to()));
-            RequestOptions ro;
-            client.async_request(endpoints::version_root.bind("62.0"), std::move(ro), diag,
-                                 [&](error_code e, Response) {
-                                     ec = e;
-                                     done = true;
-                                 });
-            const auto t0 = std::chrono::steady_clock::now();
-            while (!done && std::chrono::steady_clock::now() - t0 < row_guard) io.run_for(100ms);
-            REQUIRE(done);
-        }
-        io.restart();
-        io.run_for(200ms);
+        const std::optional<error_code> result = run_operation(Operation::rest_get, server.connect_to(), diag);
+        REQUIRE(result.has_value());
+        const error_code ec = *result;
         INFO("got " << error_id(ec) << ": " << diag.message << " / " << diag.server_message);
         CHECK(ec == api_errc::api_error);
         CHECK(diag.server_error == "MALFORMED_QUERY");
