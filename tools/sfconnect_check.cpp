@@ -6,6 +6,7 @@
 
 #include <sfconnect/check.hpp>
 #include <sfconnect/testing/emulator.hpp>
+#include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
 #include <sfconnect/version.hpp>
 
 #include <boost/asio/io_context.hpp>
