@@ -5,6 +5,7 @@
 // The server's side of HTTP/1.1, free of sockets: Beast requests to OrgRequests, OrgReplies to
 // wire bytes, and the record of a request with its secrets redacted.
 
+#include <sfconnect/testing/detail/org_replies.hpp>
 #include <sfconnect/testing/detail/text.hpp>
 #include <sfconnect/testing/emulator.hpp>
 
@@ -35,10 +36,6 @@ inline OrgRequest to_org_request(const Request& req) {
     }
     out.body = req.body();
     return out;
-}
-
-inline bool is_form(const OrgRequest& req) {
-    return istarts_with(trim(req.header("Content-Type")), "application/x-www-form-urlencoded");
 }
 
 // What the request log keeps: the Authorization value only as its scheme, form secrets replaced.

@@ -2,9 +2,10 @@
 #ifndef SFCONNECT_TESTING_DETAIL_ORG_REPLIES_HPP
 #define SFCONNECT_TESTING_DETAIL_ORG_REPLIES_HPP
 
-// The reply shapes Salesforce uses (OAuth errors, REST errors, JSON bodies), shared by the org
-// model and the server's own answers (random 503s, rejected requests).
+// The reply shapes Salesforce uses (OAuth errors, REST errors, JSON bodies) and the reading of
+// form bodies, shared by the org model and the server (its own answers, its request log).
 
+#include <sfconnect/testing/detail/text.hpp>
 #include <sfconnect/testing/org_model.hpp>
 
 #include <boost/json/array.hpp>
@@ -19,6 +20,16 @@
 namespace sfconnect {
 namespace testing {
 namespace detail {
+
+inline bool is_form(const OrgRequest& req) {
+    return istarts_with(trim(req.header("Content-Type")), "application/x-www-form-urlencoded");
+}
+
+// A body that is not a form is not read at all, which is how a lost or mistyped body surfaces on
+// Salesforce: its parameters are "missing".
+inline Params form_of(const OrgRequest& req) {
+    return is_form(req) ? parse_form(req.body) : Params{};
+}
 
 inline constexpr std::string_view no_store = "no-cache,must-revalidate,max-age=0,no-store,private";
 

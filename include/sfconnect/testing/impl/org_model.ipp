@@ -98,16 +98,6 @@ inline std::string bearer_token(const OrgRequest& req) {
     return {};
 }
 
-inline bool is_form_request(const OrgRequest& req) {
-    return istarts_with(trim(req.header("Content-Type")), "application/x-www-form-urlencoded");
-}
-
-// A body that is not a form is not read at all, which is how a lost or mistyped body surfaces on
-// Salesforce: its parameters are "missing".
-inline Params form_of(const OrgRequest& req) {
-    return is_form_request(req) ? parse_form(req.body) : Params{};
-}
-
 // "vNN.0" → NN, else 0.
 inline int parse_version(std::string_view segment) {
     if (segment.size() < 4 || segment.size() > 6 || segment.front() != 'v' || segment.substr(segment.size() - 2) != ".0") {
