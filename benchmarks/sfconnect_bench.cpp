@@ -9,6 +9,7 @@
 
 #include <sfconnect/sfconnect.hpp>
 #include <sfconnect/testing/emulator.hpp>
+#include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>

@@ -8,6 +8,7 @@
 #include <sfconnect/detail/untrusted_text.hpp>
 #include <sfconnect/detail/url.hpp>
 #include <sfconnect/testing/emulator.hpp>
+#include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
 #include <sfconnect/version.hpp>
 
 #include <boost/asio/io_context.hpp>

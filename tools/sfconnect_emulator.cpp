@@ -4,6 +4,7 @@
 // Salesforce org, until SIGINT/SIGTERM. The consumer secret is written only to a 0600 file.
 
 #include <sfconnect/testing/emulator.hpp>
+#include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
 
 #include <fcntl.h>
 #include <pthread.h>

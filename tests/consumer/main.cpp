@@ -6,6 +6,7 @@
 #include <sfconnect/sfconnect.hpp>
 #ifdef SFCONNECT_CONSUMER_FETCH_TOKEN
 #include <sfconnect/testing/emulator.hpp>
+#include <sfconnect/testing/src.hpp>  // the emulator's implementation, in this one TU
 
 #include <boost/asio/io_context.hpp>
 #endif

@@ -115,6 +115,7 @@ const std::map<Scenario, Expected>& expected_failures() {
         {Scenario::session_not_valid_for_api, {"session_not_valid_for_api", "api", "new token will not fix"}},
         {Scenario::token_unavailable, {"server_error", "token", "status.salesforce.com"}},
         {Scenario::api_unavailable, {"server_error", "api", "status.salesforce.com"}},
+        {Scenario::propagating, {"invalid_client_id", "token", "10 minutes"}},  // its first token requests
     };
     return m;
 }

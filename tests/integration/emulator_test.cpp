@@ -281,7 +281,8 @@ TEST_CASE("scenario names round-trip", "[emulator]") {
     for (const Scenario s : all_scenarios()) {
         CHECK(scenario_from_string(to_string(s)) == s);
     }
-    CHECK(all_scenarios().size() == 15);
+    CHECK(all_scenarios().size() == 16);
+    CHECK(scenario_from_string("propagating") == Scenario::propagating);
     CHECK(scenario_from_string("no-run-as-user") == Scenario::no_run_as_user);
     CHECK_FALSE(scenario_from_string("nope").has_value());
 }
@@ -445,6 +446,30 @@ TEST_CASE("scenarios reproduce Salesforce's failures", "[emulator][scenario]") {
     TestClient login_host(emu, emu.ca_certificate_pem(), emu.site());
     check_oauth_error(login_host.post_form("/services/oauth2/token", credentials_form(emu), {{"Host", "login.salesforce.com"}}),
                       400, "invalid_grant", "request not supported on this domain");
+}
+
+TEST_CASE("propagating: the first N token requests fail like propagation_delay, then the org is healthy",
+          "[emulator][scenario]") {
+    EmulatorOptions options;
+    options.propagating_token_failures = 2;
+    Emulator emu(options);
+    emu.start();
+    TestClient client(emu);
+    for (int round = 0; round < 2; ++round) {  // setting the scenario again restarts the countdown
+        INFO("round " << round);
+        emu.set_scenario(Scenario::propagating);
+        emu.reset_stats();
+        for (int i = 0; i < 2; ++i) {
+            check_oauth_error(client.post_form("/services/oauth2/token", credentials_form(emu)), 400,
+                              "invalid_client_id", "client identifier invalid");
+        }
+        const std::string token = fetch_token(client, emu);
+        CHECK(client.get("/services/data/v65.0/", token).res.result_int() == 200);
+        CHECK(fetch_token(client, emu) != token);  // healthy from now on
+        CHECK(emu.scenario() == Scenario::propagating);
+        CHECK(emu.stats().token_requests == 4);
+        CHECK(emu.stats().tokens_issued == 2);
+    }
 }
 
 TEST_CASE("pushed faults are one-shot and per route", "[emulator][fault]") {

@@ -3,14 +3,14 @@
 #define SFCONNECT_TESTING_SRC_HPP
 
 /// @file
-/// With SFCONNECT_SEPARATE_COMPILATION, include this in exactly one test .cpp to compile the test
-/// CA and the emulator once (next to <sfconnect/src.hpp> for the SDK itself).
-
-#ifndef SFCONNECT_SEPARATE_COMPILATION
-#error "<sfconnect/testing/src.hpp> is only for builds that define SFCONNECT_SEPARATE_COMPILATION"
-#endif
+/// Include this in exactly one .cpp of each program that uses the emulator (next to
+/// <sfconnect/src.hpp> when the SDK is separately compiled): it compiles the org model
+/// (OrgModel) and the emulator's TLS/HTTP server (Emulator) there, once, in header-only and
+/// separate-compilation builds alike. The test CA is compiled here too in separate-compilation
+/// builds (header-only builds compile it inline, as before).
 
 #include <sfconnect/testing/impl/certificates.ipp>
 #include <sfconnect/testing/impl/emulator.ipp>
+#include <sfconnect/testing/impl/org_model.ipp>
 
 #endif
