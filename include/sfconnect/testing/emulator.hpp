@@ -54,6 +54,8 @@ enum class Scenario {
     session_not_valid_for_api,  ///< REST: 401 INVALID_SESSION_ID "This session is not valid for use with the REST API"
     token_unavailable,          ///< /services/oauth2/*: 503 with an HTML maintenance page
     api_unavailable,            ///< /services/data/*: 503 SERVER_UNAVAILABLE
+    propagating,                ///< the first EmulatorOptions::propagating_token_failures token requests fail like
+                                ///< propagation_delay (counted from set_scenario), then healthy
 };
 
 /// The scenario's name as used on the command line ("healthy", "no_run_as_user", ...).
@@ -205,6 +207,9 @@ struct EmulatorOptions {
     /// Seed of the generator behind the probabilities above; 0 = a random seed. The outcome of a
     /// seeded run still depends on the order in which concurrent requests arrive.
     std::uint64_t random_seed = 0;
+    /// Under Scenario::propagating: how many token requests fail with invalid_client_id, counted from
+    /// set_scenario(), before the org behaves as healthy (a setup change that has finished propagating).
+    int propagating_token_failures = 3;
 };
 
 /// Counters since construction or the last Emulator::reset_stats().

@@ -45,7 +45,7 @@ namespace testing {
 
 namespace detail {
 
-inline constexpr std::array<std::pair<Scenario, std::string_view>, 15> scenario_names = {{
+inline constexpr std::array<std::pair<Scenario, std::string_view>, 16> scenario_names = {{
     {Scenario::healthy, "healthy"},
     {Scenario::wrong_domain, "wrong_domain"},
     {Scenario::no_run_as_user, "no_run_as_user"},
@@ -61,14 +61,16 @@ inline constexpr std::array<std::pair<Scenario, std::string_view>, 15> scenario_
     {Scenario::session_not_valid_for_api, "session_not_valid_for_api"},
     {Scenario::token_unavailable, "token_unavailable"},
     {Scenario::api_unavailable, "api_unavailable"},
+    {Scenario::propagating, "propagating"},
 }};
 
-inline constexpr std::array<Scenario, 15> scenario_values = {
+inline constexpr std::array<Scenario, 16> scenario_values = {
     Scenario::healthy,           Scenario::wrong_domain,        Scenario::no_run_as_user,
     Scenario::flow_disabled,     Scenario::propagation_delay,   Scenario::user_inactive,
     Scenario::org_inactive,      Scenario::ip_restricted,       Scenario::login_rate_exceeded,
     Scenario::insufficient_access, Scenario::api_disabled,      Scenario::request_limit,
     Scenario::session_not_valid_for_api, Scenario::token_unavailable, Scenario::api_unavailable,
+    Scenario::propagating,
 };
 
 // API versions served (Spring '24 .. Spring '26), with their release labels.
@@ -256,6 +258,7 @@ struct Emulator::Impl {
     // Org state, guarded by `mutex`.
     mutable std::mutex mutex;
     Scenario current_scenario = Scenario::healthy;
+    int propagating_failures_left = 0;  // Scenario::propagating: token requests still to fail
     std::chrono::milliseconds token_lifetime;
     std::array<std::deque<Fault>, 6> faults;
     std::unordered_map<std::string, detail::TokenRecord> tokens;
@@ -442,6 +445,13 @@ struct Emulator::Impl {
         return std::chrono::steady_clock::now() - it->second.issued < token_lifetime;
     }
 
+    // Scenario::propagating: consumes one of the failures left (the caller holds `mutex`).
+    bool still_propagating() {
+        if (current_scenario != Scenario::propagating || propagating_failures_left <= 0) return false;
+        --propagating_failures_left;
+        return true;
+    }
+
     // Client authentication shared by the token and introspection endpoints: form fields win,
     // else an HTTP Basic header (values compared raw or form-decoded, per RFC 6749 §2.3.1).
     std::optional<detail::Reply> authenticate_client(const detail::Request& req, const detail::Params& form) const {
@@ -506,6 +516,9 @@ struct Emulator::Impl {
         if (current_scenario == Scenario::wrong_domain || detail::iequals(host, "login.salesforce.com") ||
             detail::iequals(host, "test.salesforce.com")) {
             return detail::oauth_error(400, "invalid_grant", "request not supported on this domain");
+        }
+        if (still_propagating()) {
+            return detail::oauth_error(400, "invalid_client_id", "client identifier invalid");
         }
         if (auto failure = authenticate_client(req, form)) {
             return *failure;
@@ -1355,6 +1368,7 @@ SFCONNECT_DECL const EmulatorOptions& Emulator::options() const noexcept {
 SFCONNECT_DECL void Emulator::set_scenario(Scenario scenario) {
     std::lock_guard lock(impl_->mutex);
     impl_->current_scenario = scenario;
+    impl_->propagating_failures_left = impl_->opts.propagating_token_failures;
 }
 
 SFCONNECT_DECL Scenario Emulator::scenario() const {
