@@ -78,6 +78,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 bool json_requested = false;  // --json anywhere on the command line: usage errors print JSON too
 
+// The terminal state to restore: a signal arriving while echo is off restores it before the
+// process dies (tcsetattr is async-signal-safe), so Ctrl+C never leaves the shell without echo;
+// so does every exit through usage_error.
+termios saved_terminal{};
+volatile std::sig_atomic_t terminal_needs_restore = 0;
+
 // The --json report of a usage error: the schema of a check report, every step skipped.
 std::string usage_error_json(const std::string& reason) {
     const auto str = [](std::string_view s) {
@@ -97,16 +103,20 @@ std::string usage_error_json(const std::string& reason) {
 
 // One-line usage error: reason plus a pointer to --help. Never includes a value (it could be a secret).
 [[noreturn]] void usage_error(const std::string& reason) {
+    if (terminal_needs_restore) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved_terminal);
+        std::cerr << '\n';
+    }
     const std::string safe = printable(reason);
     std::cerr << program << ": " << safe << " (see sfconnect-check --help)\n";
     if (json_requested) std::cout << usage_error_json(safe) << '\n' << std::flush;
     std::exit(exit_usage);
 }
 
-// How a rejected value is described: never the value, only the option and its length.
-std::string value_of(std::string_view option, std::string_view value) {
-    return "the value of " + std::string(option) + " (" + std::to_string(value.size()) +
-           (value.size() == 1 ? " character" : " characters") + ", not shown)";
+// How a rejected value is described: never the value (it could be a secret), only its length.
+std::string value_of(std::string_view value) {
+    return "a value of " + std::to_string(value.size()) + (value.size() == 1 ? " character" : " characters") +
+           " (not shown)";
 }
 
 void print_help() {
@@ -278,13 +288,22 @@ Args parse_args(int argc, char** argv) {
     known.insert(known.end(), flags.begin(), flags.end());
     known.insert(known.end(), {"--help", "--version"});
 
-    // CLI11 takes "--site --json" as --site without a value; so do we ("needs a value").
+    // CLI11 takes "--site --json" as --site without a value and refuses a repeated option without
+    // naming it; we name the option (never the value).
+    std::vector<std::string> seen;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        const auto it = std::find_if(options.begin(), options.end(),
-                                     [&](const auto& o) { return o.first->get_name() == arg; });
-        if (it != options.end() && (i + 1 >= argc || std::string_view(argv[i + 1]).substr(0, 2) == "--"))
-            usage_error(std::string(arg) + " needs a value");
+        const std::string name(arg.substr(0, arg.find('=')));
+        const bool is_value_option = std::any_of(options.begin(), options.end(),
+                                                 [&](const auto& o) { return o.first->get_name() == name; });
+        const bool is_flag = std::find(flags.begin(), flags.end(), name) != flags.end();
+        if (!is_value_option && !is_flag) continue;
+        if (std::find(seen.begin(), seen.end(), name) != seen.end()) usage_error(name + " is given more than once");
+        seen.push_back(name);
+        if (is_value_option && name.size() == arg.size()) {
+            if (i + 1 >= argc || std::string_view(argv[i + 1]).substr(0, 2) == "--") usage_error(name + " needs a value");
+            ++i;  // the value, whatever it looks like
+        }
     }
     try {
         app.parse(argc, argv);
@@ -335,14 +354,14 @@ std::chrono::milliseconds parse_timeout(const std::string& text) {
     const auto t = parse_duration(text, false);
     if (!t || t->count() <= 0 || *t > std::chrono::hours(1))
         usage_error("--timeout needs a number of seconds greater than 0 and at most 3600; got " +
-                    value_of("--timeout", text));
+                    value_of(text));
     return std::max(*t, std::chrono::milliseconds(1));
 }
 
 std::chrono::milliseconds parse_wait(const std::string& text) {
     const auto t = parse_duration(text, true);
     if (!t || t->count() < 0 || *t > std::chrono::hours(1))
-        usage_error("--wait needs a duration such as 90s, 10m or 1h (at most 1h); got " + value_of("--wait", text));
+        usage_error("--wait needs a duration such as 90s, 10m or 1h (at most 1h); got " + value_of(text));
     return *t;
 }
 
@@ -351,7 +370,7 @@ sfconnect::ApiVersion parse_api_version(const std::string& text) {
                        text[2] == '.' && text[3] == '0';
     auto v = shape ? sfconnect::ApiVersion::parse(text) : boost::system::result<sfconnect::ApiVersion>(
                                                               make_error_code(boost::system::errc::invalid_argument));
-    if (!v) usage_error("--api-version must have the form NN.0 (e.g. 64.0); got " + value_of("--api-version", text));
+    if (!v) usage_error("--api-version must have the form NN.0 (e.g. 64.0); got " + value_of(text));
     return *v;
 }
 
@@ -385,7 +404,7 @@ void check_connect_to(const std::string& text) {
     }
     if (!ok)
         usage_error("--connect-to must be HOST:PORT (e.g. 10.0.0.5:443 or [::1]:8443); got " +
-                    value_of("--connect-to", text));
+                    value_of(text));
 }
 
 // The proxy URL must parse; its text is never echoed (it may carry a password).
@@ -417,7 +436,7 @@ void check_ca_file(const std::string& path) {
             why = "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)";
     }
     if (!why.empty())
-        usage_error("cannot use the file given to --ca-file (" + value_of("--ca-file", path) + "): " + why +
+        usage_error("cannot use the file given to --ca-file, " + value_of(path) + ": " + why +
                     "; expected a PEM file with the CA certificate(s)");
 }
 
@@ -442,8 +461,10 @@ sfconnect::Secret first_line(std::istream& in, std::string_view source) {
 sfconnect::Secret read_secret_file(const std::string& path) {
     const std::string why = unusable_file(path);
     if (!why.empty())
-        usage_error("cannot read the file given to --consumer-secret-file (" + value_of("--consumer-secret-file", path) +
-                    "): " + why + "; expected a file whose first line is the Consumer Secret");
+        usage_error("cannot read the file given to --consumer-secret-file, " + value_of(path) + ": " + why +
+                    "; expected a file whose first line is the Consumer Secret");
+    std::ifstream f(path, std::ios::binary);
+    sfconnect::Secret secret = first_line(f, "the file given to --consumer-secret-file");
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
         char mode[8];
@@ -451,16 +472,11 @@ sfconnect::Secret read_secret_file(const std::string& path) {
         std::cerr << program << ": warning: the file given to --consumer-secret-file is readable by other users (mode "
                   << mode << "); restrict it with chmod 600\n";
     }
-    std::ifstream f(path, std::ios::binary);
-    return first_line(f, "the file given to --consumer-secret-file");
+    return secret;
 }
 
 // ---- the hidden prompt ---------------------------------------------------------------------------------
 
-// The terminal state to restore: a signal arriving while echo is off restores it before the
-// process dies (tcsetattr is async-signal-safe), so Ctrl+C never leaves the shell without echo.
-termios saved_terminal{};
-volatile std::sig_atomic_t terminal_needs_restore = 0;
 constexpr int prompt_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU};
 struct sigaction previous_actions[std::size(prompt_signals)];
 
@@ -694,7 +710,7 @@ int run(int argc, char** argv) {
                 for (auto k : sfconnect::testing::all_scenarios()) names.emplace_back(sfconnect::testing::to_string(k));
                 std::string normalised = a.demo_scenario;
                 std::replace(normalised.begin(), normalised.end(), '-', '_');
-                usage_error("unknown scenario in " + value_of("--demo-scenario", a.demo_scenario) +
+                usage_error("--demo-scenario: unknown scenario, " + value_of(a.demo_scenario) +
                             did_you_mean(normalised, names) + " (the names are listed in --help)");
             }
             scenario = *s;
