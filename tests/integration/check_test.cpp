@@ -648,11 +648,15 @@ TEST_CASE("check: site step notes Government Cloud and non-ASCII input", "[check
 TEST_CASE("check: proxy and connect-to failures name the proxy or the connect-to host", "[check][proxy]") {
     Emulator emu;
     emu.start();
-    SECTION("an unresolvable proxy") {
+    // The check with `proxy` as the proxy option (nullopt: from the environment) and `connect_to`.
+    const auto check_routed = [&](std::optional<std::string> proxy, std::string connect_to) {
         auto o = check_options_for(emu);
-        o.connect_to.clear();
-        o.proxy = "http://sfconnect-no-such-proxy.invalid:3128";
-        auto [ec, r] = run_check(input_for(emu), o);
+        o.connect_to = std::move(connect_to);
+        o.proxy = std::move(proxy);
+        return run_check(input_for(emu), o);
+    };
+    SECTION("an unresolvable proxy") {
+        auto [ec, r] = check_routed("http://sfconnect-no-such-proxy.invalid:3128", "");
         CHECK(ec == errc::proxy_failed);
         require_failed_at(r, "connect");
         CHECK(contains(r.error->message, "proxy host 'sfconnect-no-such-proxy.invalid'"));
@@ -661,19 +665,14 @@ TEST_CASE("check: proxy and connect-to failures name the proxy or the connect-to
     }
     SECTION("an unresolvable proxy from HTTPS_PROXY") {
         ::setenv("HTTPS_PROXY", "http://sfconnect-no-such-proxy.invalid:3128", 1);
-        auto o = check_options_for(emu);
-        o.connect_to.clear();
-        o.proxy.reset();
-        auto [ec, r] = run_check(input_for(emu), o);
+        auto [ec, r] = check_routed(std::nullopt, "");
         ::unsetenv("HTTPS_PROXY");
         CHECK(ec == errc::proxy_failed);
         CHECK(contains(r.error->message, "HTTPS_PROXY"));
         CHECK(contains(r.error->hint, "HTTPS_PROXY"));
     }
     SECTION("an unresolvable connect-to host") {
-        auto o = check_options_for(emu);
-        o.connect_to = "sfconnect-no-such-host.invalid:443";
-        auto [ec, r] = run_check(input_for(emu), o);
+        auto [ec, r] = check_routed("", "sfconnect-no-such-host.invalid:443");
         CHECK(ec == errc::dns_failed);
         require_failed_at(r, "connect");
         CHECK(contains(r.error->message, "connect-to host 'sfconnect-no-such-host.invalid'"));
@@ -682,9 +681,7 @@ TEST_CASE("check: proxy and connect-to failures name the proxy or the connect-to
     }
     SECTION("HTTPS_PROXY does not capture connect-to traffic") {
         ::setenv("HTTPS_PROXY", "http://127.0.0.1:1", 1);
-        auto o = check_options_for(emu);
-        o.proxy.reset();  // as from the environment
-        auto [ec, r] = run_check(input_for(emu), o);
+        auto [ec, r] = check_routed(std::nullopt, emu.connect_to());  // the proxy as from the environment
         ::unsetenv("HTTPS_PROXY");
         CHECK_FALSE(ec);
         CHECK(r.ok);
@@ -731,6 +728,22 @@ struct ToolResult {
     std::string err;
 };
 
+// Starts the tool with `args`, exactly `env` as its environment and the file actions `fa`.
+pid_t spawn_tool(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                 const posix_spawn_file_actions_t& fa) {
+    std::vector<std::string> argv_s{SFCONNECT_CHECK_EXE};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv, envp;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_s = env;
+    for (auto& e : env_s) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    pid_t pid = 0;
+    REQUIRE(posix_spawn(&pid, SFCONNECT_CHECK_EXE, &fa, nullptr, argv.data(), envp.data()) == 0);
+    return pid;
+}
+
 // Runs the tool with exactly `env` as its environment (nothing inherited: no proxy variables from CI)
 // and `input` on its standard input. Secrets travel by environment, file or pipe, never argv.
 ToolResult run_tool(const std::vector<std::string>& args, const std::vector<std::string>& env,
@@ -746,21 +759,11 @@ ToolResult run_tool(const std::vector<std::string>& args, const std::vector<std:
     posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
         posix_spawn_file_actions_addclose(&fa, fd);
-    std::vector<std::string> argv_s{SFCONNECT_CHECK_EXE};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv, envp;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_s = env;
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, SFCONNECT_CHECK_EXE, &fa, nullptr, argv.data(), envp.data());
+    const pid_t pid = spawn_tool(args, env, fa);
     posix_spawn_file_actions_destroy(&fa);
     close(in_pipe[0]);
     close(out_pipe[1]);
     close(err_pipe[1]);
-    REQUIRE(rc == 0);
 
     // A full pipe must not block the child: write stdin and read both outputs in one poll loop.
     ToolResult res;
@@ -1068,18 +1071,8 @@ int run_tool_to(const std::vector<std::string>& args, const std::vector<std::str
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, stdout_path, O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    std::vector<std::string> argv_s{SFCONNECT_CHECK_EXE};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv, envp;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_s = env;
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, SFCONNECT_CHECK_EXE, &fa, nullptr, argv.data(), envp.data());
+    const pid_t pid = spawn_tool(args, env, fa);
     posix_spawn_file_actions_destroy(&fa);
-    REQUIRE(rc == 0);
     int status = 0;
     REQUIRE(waitpid(pid, &status, 0) == pid);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
