@@ -601,6 +601,17 @@ TEST_CASE("check: the JSON report is valid UTF-8 whatever the input or server se
     }
 }
 
+TEST_CASE("check: an oversized reply's hint names what the check user can change", "[check][hints]") {
+    Emulator emu;
+    emu.start();
+    emu.push_fault(Route::api, Fault::reply_with(200, std::string(9 * 1024 * 1024, 'x')));
+    auto [ec, r] = run_check(input_for(emu), check_options_for(emu));
+    CHECK(ec == errc::bad_response);
+    require_failed_at(r, "api");
+    CHECK_FALSE(contains(r.error->hint, "response size limit"));  // the tool has no such option
+    CHECK(contains(r.error->hint, "proxy"));
+}
+
 TEST_CASE("check: terminal text drops control, C1 and bidi characters", "[check]") {
     CHECK(detail::terminal_text("a\x1b[31mb") == "a?[31mb");
     CHECK(detail::terminal_text("evil\xe2\x80\xae" "txt") == "evil?txt");  // U+202E RIGHT-TO-LEFT OVERRIDE
@@ -1015,6 +1026,15 @@ TEST_CASE("sfconnect-check: usage errors exit 2 with one line on stderr", "[chec
         CHECK(count_of(r.err, "\n") == 1);
         CHECK(contains(r.err, "see sfconnect-check --help"));
         CHECK_FALSE(contains(r.err, secret));
+        // With --json the same error is also the JSON error object on stdout, strictly valid UTF-8.
+        std::vector<std::string> json_args = c.args;
+        json_args.push_back("--json");
+        const auto j = run_tool(json_args, c.env);
+        CHECK(j.status == 2);
+        CHECK(is_strict_utf8(j.out));
+        const auto doc = parse_single_object(j.out);
+        CHECK(doc.at("error").at("code") == json::value("usage_error"));
+        CHECK_FALSE(contains(j.out, secret));
     }
     CHECK(t.emu.stats().connections_accepted == 0);
 }
@@ -1222,6 +1242,13 @@ TEST_CASE("sfconnect-check: the exit-code table", "[check][tool][usage]") {
             CHECK(contains(r.out, "FAILED at step \"" + std::string(c.step) + "\""));
         }
         t.require_no_leak(r, secret);
+        std::vector<std::string> json_args = c.args;
+        json_args.push_back("--json");
+        const auto j = run_tool(json_args, c.env);
+        CHECK(j.status == c.status);
+        const auto doc = parse_strict_report(j.out);
+        CHECK(doc.at("error").at("step") == json::value(c.status == 2 ? "usage" : c.step));
+        t.require_no_leak(j, secret);
     }
     CHECK(t.emu.stats().connections_accepted == 0);
 }
@@ -1246,6 +1273,25 @@ TEST_CASE("sfconnect-check: secret files, '-' for stdin and the world-readable w
         CHECK(r.status == 0);
         CHECK(r.err.empty());
         t.require_no_leak(r, secret);
+    }
+}
+
+TEST_CASE("sfconnect-check: messages and hints agree and stay readable", "[check][tool][hints]") {
+    const auto r = run_tool({"--demo", "--demo-scenario", "token_unavailable"}, {"NO_COLOR=1"});
+    CHECK(r.status == 1);
+    CHECK(count_of(r.out, "HTTP 503") == 1);   // once, not in the message and again after the server's words
+    CHECK_FALSE(contains(r.out, "<html>"));    // the maintenance page's text, not its markup
+    CHECK(contains(r.out, "(after 2 retries)"));  // retries that happened are shown
+    // The message suspects a proxy or the wrong host; the hint covers that too, not only an outage.
+    CHECK(contains(r.out, "proxy"));
+    const auto hint_at = r.out.find("How to fix");
+    REQUIRE(hint_at != std::string::npos);
+    CHECK(contains(r.out.substr(hint_at), "proxy"));
+    CHECK(contains(r.out.substr(hint_at), "status.salesforce.com"));
+    for (const char* scenario : {"no_run_as_user", "session_not_valid_for_api", "ip_restricted"}) {
+        INFO(scenario);
+        const auto s = run_tool({"--demo", "--demo-scenario", scenario}, {"NO_COLOR=1"});
+        CHECK(contains(s.out, "10 minutes"));
     }
 }
 
