@@ -743,7 +743,11 @@ int run(int argc, char** argv) {
         if (a.has_proxy) {
             check_proxy(a.proxy, "--proxy");
         } else if (!a.has_connect_to) {  // the environment's proxy applies to the Site only
+            auto no_proxy = env("NO_PROXY");
+            if (!no_proxy || no_proxy->empty()) no_proxy = env("no_proxy");
+            const bool bypassed = no_proxy && sfconnect::detail::no_proxy_matches(*no_proxy, *site);
             for (const char* variable : {"HTTPS_PROXY", "https_proxy"}) {
+                if (bypassed) break;
                 const auto v = env(variable);
                 if (v && !v->empty()) {
                     check_proxy(*v, variable);

@@ -1215,6 +1215,9 @@ TEST_CASE("sfconnect-check: the exit-code table", "[check][tool][usage]") {
         {"malformed --proxy", with({"--proxy", "https://proxy:443"}), env, 2, "", "--proxy"},
         {"malformed HTTPS_PROXY", with({}), {"SFCONNECT_CONSUMER_SECRET=" + secret, "HTTPS_PROXY=http://p:99999"}, 2, "",
          "HTTPS_PROXY"},
+        // NO_PROXY bypasses a malformed HTTPS_PROXY for this Site: the next problem (no secret) is reported.
+        {"malformed HTTPS_PROXY bypassed by NO_PROXY", with({}),
+         {"HTTPS_PROXY=http://p:99999", "NO_PROXY=" + t.emu.site()}, 2, "", "no Consumer Secret"},
         {"--connect-to []:443", with({"--connect-to", "[]:443"}), env, 2, "", "--connect-to"},
         {"--connect-to with a tab", with({"--connect-to", "127.0.0.1\t:443"}), env, 2, "", "--connect-to"},
         {"--ca-file a directory", with({"--ca-file", t.dir.path.string()}), env, 2, "", "directory"},
