@@ -6,6 +6,8 @@
 #ifndef SFCONNECT_BENCHMARKS_BENCH_COMMON_HPP
 #define SFCONNECT_BENCHMARKS_BENCH_COMMON_HPP
 
+#include <CLI/CLI.hpp>
+
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -66,53 +68,48 @@ inline std::uint64_t parse_count(std::string_view program, std::string_view opti
     return v;
 }
 
-/// Parses `MODE --option value ...` (also `--option=value`). `help` is printed for -h/--help.
-/// `modes` lists the accepted modes.
+/// Parses `MODE --option value ...` (also `--option=value`) with CLI11. `help` is printed for
+/// -h/--help. `modes` lists the accepted modes.
 inline Args parse_args(int argc, char** argv, std::string_view program, std::string_view help,
                        const std::vector<std::string_view>& modes) {
-    Args a;
     for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
+        const std::string_view arg = argv[i];
         if (arg == "-h" || arg == "--help") {
             std::cout << help;
             std::exit(0);
         }
-        if (!arg.starts_with("--")) {
-            if (!a.mode.empty()) usage_error(program, "unexpected argument '" + std::string(arg) + "'");
-            if (std::find(modes.begin(), modes.end(), arg) == modes.end())
-                usage_error(program, "unknown mode '" + std::string(arg) + "'");
-            a.mode = std::string(arg);
-            continue;
-        }
-        std::optional<std::string_view> inline_value;
-        if (auto eq = arg.find('='); eq != std::string_view::npos) {
-            inline_value = arg.substr(eq + 1);
-            arg = arg.substr(0, eq);
-        }
-        if (arg == "--json") {
-            if (inline_value) usage_error(program, "--json takes no value");
-            a.json = true;
-            continue;
-        }
-        auto value = [&]() -> std::string_view {
-            if (inline_value) return *inline_value;
-            if (i + 1 >= argc) usage_error(program, std::string(arg) + " needs a value");
-            return argv[++i];
-        };
-        if (arg == "--site") a.site = std::string(value());
-        else if (arg == "--consumer-key") a.consumer_key = std::string(value());
-        else if (arg == "--ca-file") a.ca_file = std::string(value());
-        else if (arg == "--connect-to") a.connect_to = std::string(value());
-        else if (arg == "--api-version") a.api_version = std::string(value());
-        else if (arg == "--requests") a.requests = parse_count(program, arg, value(), 1, 100'000'000);
-        else if (arg == "--concurrency") a.concurrency = parse_count(program, arg, value(), 1, 1'000'000);
-        else if (arg == "--token-delay" && program == "sfconnect-bench")
-            a.token_delay_ms = parse_count(program, arg, value(), 1, 10'000);
-        else if (arg == "--reply-mib" && program == "sfconnect-bench")
-            a.reply_mib = parse_count(program, arg, value(), 1, 4096);
-        else usage_error(program, "unknown option '" + std::string(arg) + "'");
+    }
+    Args a;
+    std::string requests, concurrency, token_delay, reply_mib;
+    CLI::App app{std::string(program)};
+    app.set_help_flag();
+    app.add_option("mode", a.mode);
+    app.add_option("--site", a.site);
+    app.add_option("--consumer-key", a.consumer_key);
+    app.add_option("--ca-file", a.ca_file);
+    app.add_option("--connect-to", a.connect_to);
+    app.add_option("--api-version", a.api_version);
+    auto* requests_opt = app.add_option("--requests", requests);
+    auto* concurrency_opt = app.add_option("--concurrency", concurrency);
+    app.add_flag("--json", a.json);
+    CLI::Option* token_delay_opt = nullptr;
+    CLI::Option* reply_mib_opt = nullptr;
+    if (program == "sfconnect-bench") {
+        token_delay_opt = app.add_option("--token-delay", token_delay);
+        reply_mib_opt = app.add_option("--reply-mib", reply_mib);
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        usage_error(program, e.what());
     }
     if (a.mode.empty()) usage_error(program, "no mode given");
+    if (std::find(modes.begin(), modes.end(), a.mode) == modes.end())
+        usage_error(program, "unknown mode '" + a.mode + "'");
+    if (*requests_opt) a.requests = parse_count(program, "--requests", requests, 1, 100'000'000);
+    if (*concurrency_opt) a.concurrency = parse_count(program, "--concurrency", concurrency, 1, 1'000'000);
+    if (token_delay_opt && *token_delay_opt) a.token_delay_ms = parse_count(program, "--token-delay", token_delay, 1, 10'000);
+    if (reply_mib_opt && *reply_mib_opt) a.reply_mib = parse_count(program, "--reply-mib", reply_mib, 1, 4096);
     return a;
 }
 

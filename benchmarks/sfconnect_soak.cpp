@@ -23,6 +23,8 @@
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
+#include <functional>
+#include <memory>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -95,44 +97,43 @@ struct Options {
 };
 
 Options parse(int argc, char** argv) {
-    Options o;
     for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        std::optional<std::string_view> inline_value;
-        if (arg.starts_with("--") && arg.find('=') != std::string_view::npos) {
-            inline_value = arg.substr(arg.find('=') + 1);
-            arg = arg.substr(0, arg.find('='));
-        }
+        const std::string_view arg = argv[i];
         if (arg == "-h" || arg == "--help") {
             std::cout << help_text;
             std::exit(0);
         }
-        if (arg == "--json") {
-            if (inline_value) bench::usage_error(program, "--json takes no value");
-            o.json = true;
-            continue;
-        }
-        const auto value = [&]() -> std::string_view {
-            if (inline_value) return *inline_value;
-            if (i + 1 >= argc) bench::usage_error(program, std::string(arg) + " needs a value");
-            return argv[++i];
-        };
-        const auto number = [&](std::uint64_t min, std::uint64_t max) {
-            return bench::parse_count(program, arg, value(), min, max);
-        };
-        if (arg == "--seconds") o.seconds = number(1, 7 * 24 * 3600);
-        else if (arg == "--coroutines") o.coroutines = number(1, 100000);
-        else if (arg == "--threads") o.threads = number(1, 64);
-        else if (arg == "--connections") o.connections = number(1, 1000);
-        else if (arg == "--token-lifetime") o.token_lifetime_s = number(1, 24 * 3600);
-        else if (arg == "--expire-every") o.expire_every_s = number(0, 24 * 3600);
-        else if (arg == "--unavailable-percent") o.unavailable_percent = number(0, 100);
-        else if (arg == "--drop-percent") o.drop_percent = number(0, 100);
-        else if (arg == "--sample-every") o.sample_every_s = number(1, 3600);
-        else if (arg == "--warmup") o.warmup_s = number(0, 7 * 24 * 3600);
-        else if (arg == "--seed") o.seed = number(1, UINT64_MAX);
-        else bench::usage_error(program, "unknown option '" + std::string(argv[i]) + "'");
     }
+    Options o;
+    CLI::App app{std::string(program)};
+    app.set_help_flag();
+    app.add_flag("--json", o.json);
+    // Numbers are read as text and checked by bench::parse_count, so every message names the range.
+    std::vector<std::pair<CLI::Option*, std::function<void()>>> numbers;
+    const auto number = [&](const char* name, std::uint64_t min, std::uint64_t max,
+                            std::function<void(std::uint64_t)> store) {
+        auto text = std::make_shared<std::string>();
+        numbers.emplace_back(app.add_option(name, *text),
+                             [=] { store(bench::parse_count(program, name, *text, min, max)); });
+    };
+    number("--seconds", 1, 7 * 24 * 3600, [&](std::uint64_t v) { o.seconds = v; });
+    number("--coroutines", 1, 100000, [&](std::uint64_t v) { o.coroutines = v; });
+    number("--threads", 1, 64, [&](std::uint64_t v) { o.threads = v; });
+    number("--connections", 1, 1000, [&](std::uint64_t v) { o.connections = v; });
+    number("--token-lifetime", 1, 24 * 3600, [&](std::uint64_t v) { o.token_lifetime_s = v; });
+    number("--expire-every", 0, 24 * 3600, [&](std::uint64_t v) { o.expire_every_s = v; });
+    number("--unavailable-percent", 0, 100, [&](std::uint64_t v) { o.unavailable_percent = v; });
+    number("--drop-percent", 0, 100, [&](std::uint64_t v) { o.drop_percent = v; });
+    number("--sample-every", 1, 3600, [&](std::uint64_t v) { o.sample_every_s = v; });
+    number("--warmup", 0, 7 * 24 * 3600, [&](std::uint64_t v) { o.warmup_s = v; });
+    number("--seed", 1, UINT64_MAX, [&](std::uint64_t v) { o.seed = v; });
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        bench::usage_error(program, e.what());
+    }
+    for (auto& [opt, apply] : numbers)
+        if (*opt) apply();
     if (o.sample_every_s == 0) o.sample_every_s = std::clamp<std::uint64_t>(o.seconds / 5, 1, 10);
     if (!o.warmup_s) o.warmup_s = std::min<std::uint64_t>(o.seconds / 4, 30);
     if (*o.warmup_s >= o.seconds) bench::usage_error(program, "--warmup must be shorter than --seconds");

@@ -6,6 +6,8 @@
 #include <sfconnect/testing/emulator.hpp>
 #include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
 
+#include <CLI/CLI.hpp>
+
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -85,12 +87,12 @@ void print_usage(std::ostream& os) {
 }
 
 template <class Int>
-Int parse_number(std::string_view text, Int min, Int max, const char* option) {
+Int parse_number(const std::string& text, Int min, Int max, const char* option) {
     Int value{};
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
         usage_error(std::string(option) + ": expected a number from " + std::to_string(min) + " to " +
-                    std::to_string(max) + ", got '" + std::string(text) + "'");
+                    std::to_string(max) + ", got '" + text.substr(0, 40) + "'");
     }
     return value;
 }
@@ -102,62 +104,58 @@ struct Arguments {
     Scenario scenario = Scenario::healthy;
 };
 
+// CLI11 reads the command line (as in sfconnect-check); the numbers are checked here so that every
+// message names the option and its range.
 Arguments parse_arguments(int argc, char** argv) {
-    Arguments args;
     for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        std::optional<std::string_view> inline_value;
-        if (arg.starts_with("--") && arg.find('=') != std::string_view::npos) {
-            inline_value = arg.substr(arg.find('=') + 1);
-            arg = arg.substr(0, arg.find('='));
-        }
+        const std::string_view arg = argv[i];
         if (arg == "-h" || arg == "--help") {
             print_usage(std::cout);
             std::exit(0);
         }
-        const auto value = [&]() -> std::string_view {
-            if (inline_value) {
-                return *inline_value;
-            }
-            if (i + 1 >= argc) {
-                usage_error(std::string(arg) + " needs a value");
-            }
-            return argv[++i];
-        };
-        if (arg == "--port") {
-            args.options.port = parse_number<std::uint16_t>(value(), 0, 65535, "--port");
-        } else if (arg == "--site") {
-            args.options.site = std::string(value());
-        } else if (arg == "--consumer-key") {
-            args.options.consumer_key = std::string(value());
-        } else if (arg == "--write-ca") {
-            args.ca_path = std::string(value());
-        } else if (arg == "--write-secret") {
-            args.secret_path = std::string(value());
-        } else if (arg == "--scenario") {
-            const std::string_view name = value();
-            const auto scenario = sfconnect::testing::scenario_from_string(name);
-            if (!scenario) {
-                usage_error("--scenario: unknown scenario '" + std::string(name) + "' (see --help)");
-            }
-            args.scenario = *scenario;
-        } else if (arg == "--token-lifetime") {
-            args.options.token_lifetime =
-                std::chrono::seconds(parse_number<long>(value(), 1, 10L * 365 * 24 * 3600, "--token-lifetime"));
-        } else if (arg == "--expire-tokens-every") {
-            args.options.expire_all_tokens_every =
-                std::chrono::seconds(parse_number<long>(value(), 0, 10L * 365 * 24 * 3600, "--expire-tokens-every"));
-        } else if (arg == "--unavailable-percent") {
-            args.options.api_unavailable_probability = parse_number<int>(value(), 0, 100, "--unavailable-percent") / 100.0;
-        } else if (arg == "--drop-percent") {
-            args.options.drop_connection_probability = parse_number<int>(value(), 0, 100, "--drop-percent") / 100.0;
-        } else if (arg == "--seed") {
-            args.options.random_seed =
-                parse_number<std::uint64_t>(value(), 0, std::numeric_limits<std::uint64_t>::max(), "--seed");
-        } else {
-            usage_error("unknown option '" + std::string(argv[i]) + "'");
-        }
     }
+    Arguments args;
+    std::string port, site, key, ca, secret, scenario, lifetime, expire_every, unavailable, drop, seed;
+    CLI::App app{"sfconnect-emulator"};
+    app.set_help_flag();
+    auto* port_opt = app.add_option("--port", port);
+    auto* site_opt = app.add_option("--site", site);
+    auto* key_opt = app.add_option("--consumer-key", key);
+    auto* ca_opt = app.add_option("--write-ca", ca);
+    auto* secret_opt = app.add_option("--write-secret", secret);
+    auto* scenario_opt = app.add_option("--scenario", scenario);
+    auto* lifetime_opt = app.add_option("--token-lifetime", lifetime);
+    auto* expire_opt = app.add_option("--expire-tokens-every", expire_every);
+    auto* unavailable_opt = app.add_option("--unavailable-percent", unavailable);
+    auto* drop_opt = app.add_option("--drop-percent", drop);
+    auto* seed_opt = app.add_option("--seed", seed);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        usage_error(e.what());
+    }
+    if (*port_opt) args.options.port = parse_number<std::uint16_t>(port, 0, 65535, "--port");
+    if (*site_opt) args.options.site = site;
+    if (*key_opt) args.options.consumer_key = key;
+    if (*ca_opt) args.ca_path = ca;
+    if (*secret_opt) args.secret_path = secret;
+    if (*scenario_opt) {
+        const auto parsed = sfconnect::testing::scenario_from_string(scenario);
+        if (!parsed) usage_error("--scenario: unknown scenario '" + scenario.substr(0, 40) + "' (see --help)");
+        args.scenario = *parsed;
+    }
+    if (*lifetime_opt)
+        args.options.token_lifetime =
+            std::chrono::seconds(parse_number<long>(lifetime, 1, 10L * 365 * 24 * 3600, "--token-lifetime"));
+    if (*expire_opt)
+        args.options.expire_all_tokens_every =
+            std::chrono::seconds(parse_number<long>(expire_every, 0, 10L * 365 * 24 * 3600, "--expire-tokens-every"));
+    if (*unavailable_opt)
+        args.options.api_unavailable_probability = parse_number<int>(unavailable, 0, 100, "--unavailable-percent") / 100.0;
+    if (*drop_opt)
+        args.options.drop_connection_probability = parse_number<int>(drop, 0, 100, "--drop-percent") / 100.0;
+    if (*seed_opt)
+        args.options.random_seed = parse_number<std::uint64_t>(seed, 0, std::numeric_limits<std::uint64_t>::max(), "--seed");
     if (args.ca_path && args.ca_path->empty()) usage_error("--write-ca: empty path");
     if (args.secret_path && args.secret_path->empty()) usage_error("--write-secret: empty path");
     return args;
@@ -266,7 +264,7 @@ int main(int argc, char** argv) {
                   << "  sfconnect-check --site " << site << " --consumer-key " << emulator.consumer_key()
                   << " --consumer-secret-file " << secret_path << " --ca-file " << ca_path << " --connect-to "
                   << emulator.connect_to() << "\n"
-                  << "  curl --cacert " << ca_path << " --connect-to " << site << ":443:127.0.0.1:" << port
+                  << "  curl --noproxy '*' --cacert " << ca_path << " --connect-to " << site << ":443:127.0.0.1:" << port
                   << " https://" << site << "/services/data/\n"
                   << "\n"
                   << "Stop with Ctrl+C.\n"

@@ -22,6 +22,8 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,11 +43,43 @@ struct CheckInput {
     Secret consumer_secret;
 };
 
+/// One run of the whole check while waiting out propagation (CheckOptions::wait).
+struct CheckAttempt {
+    /// 1 for the first run.
+    int number = 1;
+    /// When the attempt started, ISO-8601 UTC with milliseconds.
+    std::string started_at;
+    /// The step that failed; empty when the attempt passed.
+    std::string step;
+    /// The attempt's first failure; success when it passed.
+    error_code code;
+    /// Logins (token requests) the attempt sent, retries included.
+    std::uint64_t logins = 0;
+    /// The delay before the next attempt; nullopt when this attempt was the last.
+    std::optional<std::chrono::milliseconds> next_delay;
+};
+
 /// What the check exercises beyond the connection options.
 struct CheckOptions {
     /// The REST API version the api step requests (GET /services/data/vNN.0/).
     ApiVersion api_version = ApiVersion::default_version();
+    /// Waiting out propagation ("changes can take up to 10 minutes to take effect"): when an attempt
+    /// fails with an error a setup change still propagating can explain (check_error_may_be_propagating),
+    /// the whole check runs again after a delay, until it passes or this much time is spent. 0: one attempt.
+    std::chrono::milliseconds wait{0};
+    /// The first delay between attempts; each next one doubles, up to max_delay.
+    std::chrono::milliseconds first_delay{std::chrono::seconds(5)};
+    /// The longest delay between attempts.
+    std::chrono::milliseconds max_delay{std::chrono::seconds(60)};
+    /// Called after each attempt (on the check's executor), e.g. to show progress while waiting.
+    std::function<void(const CheckAttempt&)> on_attempt;
 };
+
+/// True for the errors a setup change that is still propagating can explain (invalid_client_id,
+/// invalid_client_secret, no_run_as_user, grant_not_enabled, session_not_valid_for_api,
+/// insufficient_access): the ones CheckOptions::wait retries. Everything else (unsupported_domain,
+/// redirected, TLS, DNS, login_rate_exceeded, invalid_site, ...) stops at once.
+SFCONNECT_DECL bool check_error_may_be_propagating(const error_code& ec) noexcept;
 
 /// The names of the check's steps, in the order they run.
 inline constexpr std::array<std::string_view, 6> check_step_names{"site", "connect", "tls", "token", "api", "identity"};
@@ -116,8 +150,11 @@ struct CheckIdentity {
 struct CheckReport {
     /// True when every step passed.
     bool ok = false;
-    /// The normalised Site host, or the input as given when it is not a valid Site.
+    /// The normalised Site host, or the input as given (without userinfo, query or fragment) when it
+    /// is not a valid Site.
     std::string site;
+    /// Set when the check ran against the built-in emulator (sfconnect-check --demo): its scenario.
+    std::optional<std::string> demo;
     /// The six steps in order; the ones after a failure have ran == false.
     std::vector<CheckStep> steps;
     /// The first failure, when there was one.
@@ -128,10 +165,16 @@ struct CheckReport {
     std::optional<CheckApiSummary> api;
     /// Filled once the identity step passed.
     std::optional<CheckIdentity> identity;
+    /// Every attempt, in order (one unless CheckOptions::wait is set); the report describes the last.
+    std::vector<CheckAttempt> attempts;
+    /// Logins (token requests) spent over all attempts, retries included.
+    std::uint64_t logins = 0;
 
     /// The report as one JSON object (the schema of `sfconnect-check --json`):
-    /// {"ok", "site", "steps": [{"name", "ok", "skipped", "ms", "detail"}], "error", "token", "api",
-    /// "identity"}; absent parts are null. Numbers of milliseconds have three decimals.
+    /// {"ok", "version", "site", "demo", "steps": [{"name", "ok", "skipped", "ms", "detail"}], "error",
+    /// "token", "api", "identity", "attempts": [{"attempt", "started_at", "step", "code", "logins",
+    /// "next_delay_s"}], "logins"}; absent parts are null. Numbers of milliseconds have three decimals.
+    /// Always valid UTF-8: invalid byte sequences from input or servers become U+FFFD.
     SFCONNECT_DECL std::string to_json() const;
 };
 
@@ -142,11 +185,19 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> run_ch
                                                                                    CheckOptions check_options);
 /// Formats a time point as ISO-8601 UTC with milliseconds.
 SFCONNECT_DECL std::string iso8601_utc(std::chrono::system_clock::time_point tp);
+/// `text` as valid UTF-8: every invalid byte sequence becomes U+FFFD.
+SFCONNECT_DECL std::string valid_utf8(std::string_view text);
+/// `text` safe for a terminal: valid UTF-8 and every control character (C0, DEL, C1) and
+/// bidirectional-override or line-separator character replaced by '?'.
+SFCONNECT_DECL std::string terminal_text(std::string_view text);
+/// The Site as entered, for display: userinfo ("user:password@"), query and fragment removed.
+SFCONNECT_DECL std::string displayable_site_input(std::string_view input);
 }  // namespace detail
 
 /// Runs Save & Check: site → connect → tls → token → api → identity, stopping at the first failure.
 ///
-/// - site: Site::parse and ConsumerCredentials::create (no network happens when this fails);
+/// - site: Site::parse, ConsumerCredentials::create and the connection options (CA file or PEM,
+///   proxy URL, connect-to); no network happens when this fails;
 /// - connect: DNS and TCP (or the connect-to address, or the proxy tunnel); tls: handshake and
 ///   certificate verification against the Site;
 /// - token: the client-credentials grant, signature verified when present;
@@ -156,7 +207,8 @@ SFCONNECT_DECL std::string iso8601_utc(std::chrono::system_clock::time_point tp)
 /// Completion signature: void(error_code, CheckReport); the error_code is the first failure's code
 /// (success when every step passed). Neither the consumer secret nor an access token ever appears
 /// in the report. `options` configure the connection like TokenClient's (CA, connect-to, proxy,
-/// timeouts, retries).
+/// timeouts, retries). With `check_options.wait` set, failures that propagation can explain run the
+/// whole check again (see CheckOptions::wait); the report then lists every attempt and the logins spent.
 template <class CompletionToken = boost::asio::deferred_t>
 auto async_check(boost::asio::any_io_executor ex, CheckInput input, TokenClientOptions options,
                  CheckOptions check_options, CompletionToken&& token = {}) {

@@ -47,7 +47,8 @@ struct TokenClientOptions {
     /// Host header and certificate verification still use the Site.
     std::string connect_to;
     /// HTTP CONNECT proxy URL ("http://[user:pass@]host:port"). Unset: HTTPS_PROXY / https_proxy
-    /// honouring NO_PROXY / no_proxy. Empty string: never use a proxy.
+    /// honouring NO_PROXY / no_proxy (matched against the Site), except with connect_to, which is
+    /// then reached directly. Empty string: never use a proxy.
     std::optional<std::string> proxy;
     /// Keep-alive connections the client may open at once to the org.
     std::size_t max_connections = 4;

@@ -19,6 +19,9 @@
 #ifdef SFCONNECT_CHECK_EXE
 #include <fcntl.h>
 #include <poll.h>
+#include <pty.h>
+#include <sys/stat.h>
+#include <termios.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -32,6 +35,9 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using namespace sfconnect;
 using sfconnect::testing::Emulator;
+using sfconnect::testing::EmulatorOptions;
+using sfconnect::testing::Fault;
+using sfconnect::testing::Route;
 using sfconnect::testing::Scenario;
 
 namespace {
@@ -132,12 +138,28 @@ bool is_string_or_null(const json::value& v) { return v.is_string() || v.is_null
 void require_schema(const json::value& doc) {
     REQUIRE(doc.is_object());
     const auto& o = doc.get_object();
-    REQUIRE(keys_of(o) == std::set<std::string>{"ok", "site", "steps", "error", "token", "api", "identity"});
+    REQUIRE(keys_of(o) == std::set<std::string>{"ok", "version", "site", "demo", "steps", "error", "token", "api",
+                                                "identity", "attempts", "logins"});
     REQUIRE(o.at("ok").is_bool());
     REQUIRE(o.at("site").is_string());
+    CHECK(o.at("version").is_string());
+    CHECK(is_string_or_null(o.at("demo")));
+    CHECK(o.at("logins").is_number());
+    REQUIRE(o.at("attempts").is_array());
+    for (const auto& a : o.at("attempts").get_array()) {
+        REQUIRE(a.is_object());
+        CHECK(keys_of(a.get_object()) ==
+              std::set<std::string>{"attempt", "started_at", "step", "code", "logins", "next_delay_s"});
+        CHECK(a.at("attempt").is_number());
+        CHECK(a.at("started_at").is_string());
+        CHECK(is_string_or_null(a.at("step")));
+        CHECK(is_string_or_null(a.at("code")));
+        CHECK((a.at("next_delay_s").is_number() || a.at("next_delay_s").is_null()));
+    }
     REQUIRE(o.at("steps").is_array());
     const auto& steps = o.at("steps").get_array();
     REQUIRE(steps.size() == 6);
+    bool failed_before = false;
     for (std::size_t i = 0; i < steps.size(); ++i) {
         REQUIRE(steps[i].is_object());
         const auto& s = steps[i].get_object();
@@ -149,6 +171,9 @@ void require_schema(const json::value& doc) {
         CHECK(s.at("ms").get_double() >= 0);
         CHECK(s.at("detail").is_string());
         if (s.at("skipped").get_bool()) CHECK_FALSE(s.at("ok").get_bool());
+        // A step is skipped exactly when an earlier one failed (or, for a usage error, all are).
+        if (failed_before) CHECK(s.at("skipped").get_bool());
+        if (!s.at("skipped").get_bool() && !s.at("ok").get_bool()) failed_before = true;
     }
     const bool ok = o.at("ok").get_bool();
     if (ok) {
@@ -381,17 +406,18 @@ TEST_CASE("check: an untrusted certificate fails at tls after connect passed", "
     CHECK(emu.stats().token_requests == 0);
 }
 
-TEST_CASE("check: unusable TLS settings fail at tls without connecting", "[check][tls]") {
+TEST_CASE("check: unusable TLS settings fail the site step without connecting", "[check][tls]") {
     Emulator emu;
     emu.start();
     auto o = check_options_for(emu);
     o.ca_file = "/nonexistent/sfconnect-check-test-ca.pem";
     auto [ec, r] = run_check(input_for(emu), o);
     CHECK(ec == errc::tls_failed);
-    REQUIRE(r.error);
-    CHECK(r.error->step == "tls");
-    CHECK_FALSE(r.steps[1].ran);
-    CHECK(r.steps[2].ran);
+    // The input and settings are checked before any network: later steps are skipped, none is
+    // "skipped" before the failed one (the JSON schema's rule).
+    require_failed_at(r, "site");
+    CHECK(contains(r.error->message, "CA file"));
+    require_schema(json::parse(r.to_json()));
     CHECK(emu.stats().connections_accepted == 0);
 }
 
@@ -427,6 +453,281 @@ TEST_CASE("check: to_json matches the schema for skipped steps and nulls", "[che
           "2023-02-14T11:00:18.560Z");
 }
 
+// ---- (a2) second pass (issue 12): waiting out propagation, safe text, setup problems, proxy rule ---------
+
+namespace {
+
+// Strict UTF-8 (no overlongs, surrogates or code points above U+10FFFF), as a strict JSON reader wants.
+bool is_strict_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1f) : n == 3 ? (c & 0x0f) : (c & 0x07);
+        for (std::size_t k = 1; k < n; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if ((b & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (b & 0x3f);
+        }
+        const char32_t min = n == 1 ? 0 : n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+        i += n;
+    }
+    return true;
+}
+
+CheckOptions waiting(std::chrono::milliseconds wait, std::chrono::milliseconds first_delay = 20ms) {
+    CheckOptions co;
+    co.wait = wait;
+    co.first_delay = first_delay;
+    co.max_delay = first_delay * 4;
+    return co;
+}
+
+}  // namespace
+
+TEST_CASE("check --wait: a propagating setup change passes on attempt N+1", "[check][wait]") {
+    EmulatorOptions eo;
+    eo.propagating_token_failures = 3;
+    Emulator emu(eo);
+    emu.set_scenario(Scenario::propagating);
+    emu.start();
+    std::vector<CheckAttempt> seen;
+    auto co = waiting(10s);
+    co.on_attempt = [&](const CheckAttempt& a) { seen.push_back(a); };
+    auto [ec, r] = run_check(input_for(emu), check_options_for(emu), co);
+    CHECK_FALSE(ec);
+    CHECK(r.ok);
+    REQUIRE(r.attempts.size() == 4);
+    REQUIRE(seen.size() == 4);
+    for (std::size_t i = 0; i < 3; ++i) {
+        INFO("attempt " << i + 1);
+        CHECK(r.attempts[i].number == static_cast<int>(i + 1));
+        CHECK(r.attempts[i].code == oauth_errc::invalid_client_id);
+        CHECK(r.attempts[i].step == "token");
+        CHECK(r.attempts[i].logins == 1);
+        REQUIRE(r.attempts[i].next_delay);
+    }
+    // The delay doubles from the first one up to the maximum.
+    CHECK(*r.attempts[0].next_delay == 20ms);
+    CHECK(*r.attempts[1].next_delay == 40ms);
+    CHECK(*r.attempts[2].next_delay == 80ms);
+    CHECK_FALSE(r.attempts[3].code);
+    CHECK_FALSE(r.attempts[3].next_delay);
+    CHECK(r.logins == 4);  // every attempt is a login
+    CHECK(emu.stats().token_requests == 4);
+    const auto doc = json::parse(r.to_json());
+    require_schema(doc);
+    CHECK(doc.at("attempts").get_array().size() == 4);
+    CHECK(doc.at("logins") == json::value(4));
+    CHECK(doc.at("attempts").at(0).at("code") == json::value("invalid_client_id"));
+    CHECK(doc.at("attempts").at(3).at("code").is_null());
+}
+
+TEST_CASE("check --wait: errors waiting cannot fix stop at once", "[check][wait]") {
+    Emulator emu;
+    emu.start();
+    for (Scenario s : {Scenario::wrong_domain, Scenario::login_rate_exceeded, Scenario::user_inactive}) {
+        INFO("scenario " << sfconnect::testing::to_string(s));
+        emu.set_scenario(s);
+        emu.reset_stats();
+        auto [ec, r] = run_check(input_for(emu), check_options_for(emu), waiting(10s));
+        CHECK(ec);
+        CHECK_FALSE(check_error_may_be_propagating(ec));
+        REQUIRE(r.attempts.size() == 1);
+        CHECK_FALSE(r.attempts[0].next_delay);
+        CHECK(emu.stats().token_requests == 1);
+    }
+    SECTION("an invalid Site stops at once without a login") {
+        auto in = input_for(emu);
+        in.site = "login.salesforce.com";
+        auto [ec, r] = run_check(std::move(in), check_options_for(emu), waiting(10s));
+        CHECK(ec == errc::invalid_site);
+        CHECK(r.attempts.size() == 1);
+        CHECK(r.logins == 0);
+    }
+}
+
+TEST_CASE("check --wait: the duration bounds the attempts", "[check][wait]") {
+    Emulator emu;
+    emu.set_scenario(Scenario::propagation_delay);  // never heals
+    emu.start();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto [ec, r] = run_check(input_for(emu), check_options_for(emu), waiting(300ms, 50ms));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    CHECK(ec == oauth_errc::invalid_client_id);
+    CHECK(r.attempts.size() >= 3);
+    CHECK(r.attempts.size() <= 6);
+    CHECK_FALSE(r.attempts.back().next_delay);
+    CHECK(r.logins == r.attempts.size());
+    CHECK(took < 5s);
+    for (Scenario s : {Scenario::no_run_as_user, Scenario::flow_disabled, Scenario::insufficient_access,
+                       Scenario::session_not_valid_for_api}) {
+        INFO("scenario " << sfconnect::testing::to_string(s));
+        emu.set_scenario(s);
+        auto [ec2, r2] = run_check(input_for(emu), check_options_for(emu), waiting(60ms, 20ms));
+        CHECK(check_error_may_be_propagating(ec2));
+        CHECK(r2.attempts.size() >= 2);  // waited
+    }
+}
+
+TEST_CASE("check: the JSON report is valid UTF-8 whatever the input or server sent", "[check][json]") {
+    Emulator emu;
+    emu.start();
+    SECTION("a Site with invalid UTF-8 bytes") {
+        auto in = input_for(emu);
+        in.site = "\xff\xfe.my.salesforce.com\xc3";
+        auto [ec, r] = run_check(std::move(in), check_options_for(emu));
+        CHECK(ec == errc::invalid_site);
+        const std::string j = r.to_json();
+        CHECK(is_strict_utf8(j));
+        require_schema(json::parse(j));
+        CHECK(contains(detail::terminal_text(r.site), "?"));
+        CHECK(is_strict_utf8(detail::terminal_text(in.site)));
+    }
+    SECTION("a server body in ISO-8859-1") {
+        emu.push_fault(Route::token, Fault::reply_with(503, "<html><body><h1>Maintenance \xe9t\xe9</h1></body></html>",
+                                                       "text/html; charset=ISO-8859-1"));
+        auto o = check_options_for(emu);
+        o.retry.max_attempts = 1;
+        auto [ec, r] = run_check(input_for(emu), o);
+        CHECK(ec == errc::server_error);
+        REQUIRE(r.error);
+        REQUIRE(r.error->server_message);
+        CHECK_FALSE(contains(*r.error->server_message, "<html>"));  // the page's text, not its markup
+        const std::string j = r.to_json();
+        CHECK(is_strict_utf8(j));
+        require_schema(json::parse(j));
+    }
+}
+
+TEST_CASE("check: an oversized reply's hint names what the check user can change", "[check][hints]") {
+    Emulator emu;
+    emu.start();
+    emu.push_fault(Route::api, Fault::reply_with(200, std::string(9 * 1024 * 1024, 'x')));
+    auto [ec, r] = run_check(input_for(emu), check_options_for(emu));
+    CHECK(ec == errc::bad_response);
+    require_failed_at(r, "api");
+    CHECK_FALSE(contains(r.error->hint, "response size limit"));  // the tool has no such option
+    CHECK(contains(r.error->hint, "proxy"));
+}
+
+TEST_CASE("check: terminal text drops control, C1 and bidi characters", "[check]") {
+    CHECK(detail::terminal_text("a\x1b[31mb") == "a?[31mb");
+    CHECK(detail::terminal_text("evil\xe2\x80\xae" "txt") == "evil?txt");  // U+202E RIGHT-TO-LEFT OVERRIDE
+    CHECK(detail::terminal_text("c1\xc2\x9b" "x") == "c1?x");            // U+009B CSI
+    CHECK(detail::terminal_text("raw\x9b" "x") == "raw?x");              // a raw C1 byte: invalid UTF-8
+    CHECK(detail::terminal_text("caf\xc3\xa9") == "caf\xc3\xa9");        // ordinary text stays
+    CHECK(detail::valid_utf8("a\xff" "b") == "a\xef\xbf\xbd" "b");
+}
+
+TEST_CASE("check: userinfo and query typed into the Site never reach the report", "[check]") {
+    Emulator emu;
+    emu.start();
+    auto in = input_for(emu);
+    in.site = "https://admin:Hunter2PW@acme.my.salesforce.com/?token=QueryTok3n#frag";
+    auto [ec, r] = run_check(std::move(in), check_options_for(emu));
+    CHECK(ec == errc::invalid_site);
+    const std::string j = r.to_json();
+    CHECK_FALSE(contains(j, "Hunter2PW"));
+    CHECK_FALSE(contains(j, "QueryTok3n"));
+    CHECK_FALSE(contains(j, "admin"));
+    CHECK(r.site == "https://acme.my.salesforce.com/");
+    CHECK(detail::displayable_site_input("user@acme.my.salesforce.com") == "acme.my.salesforce.com");
+}
+
+TEST_CASE("check: site step notes Government Cloud and non-ASCII input", "[check]") {
+    SECTION(".mil") {
+        auto o = TokenClientOptions{};
+        o.connect_to = "127.0.0.1:1";
+        o.proxy = "";
+        o.timeouts.connect = 2s;
+        auto [ec, r] = run_check(CheckInput{"acme.my.salesforce.mil", "3MVG9key", Secret("secret-value-1234")}, o);
+        REQUIRE(r.steps[0].ok);
+        CHECK(contains(r.steps[0].detail, "Government Cloud"));
+    }
+    SECTION("non-ASCII") {
+        auto [ec, r] = run_check(CheckInput{"acme\xe2\x80\x93" "corp.my.salesforce.com", "3MVG9key",
+                                            Secret("secret-value-1234")},
+                                 TokenClientOptions{});
+        CHECK(ec == errc::invalid_site);
+        REQUIRE(r.error);
+        CHECK(contains(r.error->hint, "non-ASCII"));
+    }
+}
+
+TEST_CASE("check: proxy and connect-to failures name the proxy or the connect-to host", "[check][proxy]") {
+    Emulator emu;
+    emu.start();
+    // The check with `proxy` as the proxy option (nullopt: from the environment) and `connect_to`.
+    const auto check_routed = [&](std::optional<std::string> proxy, std::string connect_to) {
+        auto o = check_options_for(emu);
+        o.connect_to = std::move(connect_to);
+        o.proxy = std::move(proxy);
+        return run_check(input_for(emu), o);
+    };
+    SECTION("an unresolvable proxy") {
+        auto [ec, r] = check_routed("http://sfconnect-no-such-proxy.invalid:3128", "");
+        CHECK(ec == errc::proxy_failed);
+        require_failed_at(r, "connect");
+        CHECK(contains(r.error->message, "proxy host 'sfconnect-no-such-proxy.invalid'"));
+        CHECK(contains(r.error->message, "the proxy option"));
+        CHECK_FALSE(contains(r.error->hint, "My Domain"));
+    }
+    SECTION("an unresolvable proxy from HTTPS_PROXY") {
+        ::setenv("HTTPS_PROXY", "http://sfconnect-no-such-proxy.invalid:3128", 1);
+        auto [ec, r] = check_routed(std::nullopt, "");
+        ::unsetenv("HTTPS_PROXY");
+        CHECK(ec == errc::proxy_failed);
+        CHECK(contains(r.error->message, "HTTPS_PROXY"));
+        CHECK(contains(r.error->hint, "HTTPS_PROXY"));
+    }
+    SECTION("an unresolvable connect-to host") {
+        auto [ec, r] = check_routed("", "sfconnect-no-such-host.invalid:443");
+        CHECK(ec == errc::dns_failed);
+        require_failed_at(r, "connect");
+        CHECK(contains(r.error->message, "connect-to host 'sfconnect-no-such-host.invalid'"));
+        CHECK(contains(r.error->hint, "connect-to"));
+        CHECK_FALSE(contains(r.error->hint, "My Domain"));
+    }
+    SECTION("HTTPS_PROXY does not capture connect-to traffic") {
+        ::setenv("HTTPS_PROXY", "http://127.0.0.1:1", 1);
+        auto [ec, r] = check_routed(std::nullopt, emu.connect_to());  // the proxy as from the environment
+        ::unsetenv("HTTPS_PROXY");
+        CHECK_FALSE(ec);
+        CHECK(r.ok);
+    }
+    SECTION("NO_PROXY is matched against the Site") {
+        ::setenv("HTTPS_PROXY", "http://127.0.0.1:1", 1);
+        ::setenv("NO_PROXY", emu.site().c_str(), 1);
+        TransportSettings ts;
+        Diagnostics d;
+        TokenClientOptions o;
+        CHECK_FALSE(make_transport_settings(emu.site(), o, ts, d));
+        CHECK_FALSE(ts.proxy);
+        ::setenv("NO_PROXY", "127.0.0.1", 1);  // the connect-to address is not what NO_PROXY matches
+        CHECK_FALSE(make_transport_settings(emu.site(), o, ts, d));
+        CHECK(ts.proxy);
+        ::unsetenv("HTTPS_PROXY");
+        ::unsetenv("NO_PROXY");
+    }
+}
+
+TEST_CASE("check: a timeout message states the limit that was hit", "[check][timeout]") {
+    net::io_context server_io;
+    net::ip::tcp::acceptor silent(server_io, net::ip::tcp::endpoint(net::ip::address_v4::loopback(), 0));
+    // The kernel completes TCP handshakes for the backlog; nobody ever answers TLS.
+    Emulator emu;
+    auto o = check_options_for(emu);
+    o.connect_to = "127.0.0.1:" + std::to_string(silent.local_endpoint().port());
+    o.timeouts.tls_handshake = 300ms;
+    o.retry.max_attempts = 1;
+    auto [ec, r] = run_check(input_for(emu), o);
+    CHECK(ec == errc::timeout);
+    require_failed_at(r, "tls");
+    CHECK(contains(r.error->message, "(300 ms)"));
+}
+
 // ---- (b) sfconnect-check as a child process ---------------------------------------------------------------
 
 #ifdef SFCONNECT_CHECK_EXE
@@ -437,6 +738,22 @@ struct ToolResult {
     std::string out;
     std::string err;
 };
+
+// Starts the tool with `args`, exactly `env` as its environment and the file actions `fa`.
+pid_t spawn_tool(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                 const posix_spawn_file_actions_t& fa) {
+    std::vector<std::string> argv_s{SFCONNECT_CHECK_EXE};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv, envp;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_s = env;
+    for (auto& e : env_s) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    pid_t pid = 0;
+    REQUIRE(posix_spawn(&pid, SFCONNECT_CHECK_EXE, &fa, nullptr, argv.data(), envp.data()) == 0);
+    return pid;
+}
 
 // Runs the tool with exactly `env` as its environment (nothing inherited: no proxy variables from CI)
 // and `input` on its standard input. Secrets travel by environment, file or pipe, never argv.
@@ -453,21 +770,11 @@ ToolResult run_tool(const std::vector<std::string>& args, const std::vector<std:
     posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
         posix_spawn_file_actions_addclose(&fa, fd);
-    std::vector<std::string> argv_s{SFCONNECT_CHECK_EXE};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv, envp;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_s = env;
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, SFCONNECT_CHECK_EXE, &fa, nullptr, argv.data(), envp.data());
+    const pid_t pid = spawn_tool(args, env, fa);
     posix_spawn_file_actions_destroy(&fa);
     close(in_pipe[0]);
     close(out_pipe[1]);
     close(err_pipe[1]);
-    REQUIRE(rc == 0);
 
     // A full pipe must not block the child: write stdin and read both outputs in one poll loop.
     ToolResult res;
@@ -719,6 +1026,15 @@ TEST_CASE("sfconnect-check: usage errors exit 2 with one line on stderr", "[chec
         CHECK(count_of(r.err, "\n") == 1);
         CHECK(contains(r.err, "see sfconnect-check --help"));
         CHECK_FALSE(contains(r.err, secret));
+        // With --json the same error is also the JSON error object on stdout, strictly valid UTF-8.
+        std::vector<std::string> json_args = c.args;
+        json_args.push_back("--json");
+        const auto j = run_tool(json_args, c.env);
+        CHECK(j.status == 2);
+        CHECK(is_strict_utf8(j.out));
+        const auto doc = parse_single_object(j.out);
+        CHECK(doc.at("error").at("code") == json::value("usage_error"));
+        CHECK_FALSE(contains(j.out, secret));
     }
     CHECK(t.emu.stats().connections_accepted == 0);
 }
@@ -762,6 +1078,361 @@ TEST_CASE("sfconnect-check --demo-scenario and --demo --json", "[check][tool][de
         const auto r = run_tool({"--demo", "--json"}, {});
         CHECK(r.status == 0);
         CHECK(parse_single_object(r.out).at("ok") == json::value(true));
+    }
+}
+
+// ---- second pass (issue 12): sfconnect-check as a new user and a hostile user would use it ------------
+
+namespace {
+
+// Runs the tool with its standard output on `stdout_path` (e.g. /dev/full); returns the exit status.
+int run_tool_to(const std::vector<std::string>& args, const std::vector<std::string>& env, const char* stdout_path) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, stdout_path, O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    const pid_t pid = spawn_tool(args, env, fa);
+    posix_spawn_file_actions_destroy(&fa);
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// stdout is one JSON object, strictly valid UTF-8, in the report's schema.
+json::value parse_strict_report(const std::string& out) {
+    REQUIRE(is_strict_utf8(out));
+    return parse_single_object(out);
+}
+
+const std::string wait_test_delay = "SFCONNECT_CHECK_TEST_WAIT_DELAY_MS=20";
+
+}  // namespace
+
+TEST_CASE("sfconnect-check: no option's value is ever echoed", "[check][tool][hygiene]") {
+    ToolSetup t;
+    // A value shaped like a real secret, given where every option's value goes.
+    const std::string secret = t.emu.consumer_secret();
+    const std::vector<std::string> site_key{"--site", t.emu.site(), "--consumer-key", t.emu.consumer_key()};
+    const auto with = [&](std::vector<std::string> extra, bool base = true) {
+        std::vector<std::string> a = base ? site_key : std::vector<std::string>{};
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    };
+    const std::vector<std::vector<std::string>> cases{
+        with({"--consumer-secret-file", secret}),
+        with({"--consumer-secret-file=" + secret}),
+        with({"--ca-file", secret}),
+        with({"--connect-to", secret}),
+        with({"--connect-to", secret + ":443"}),
+        with({"--timeout", secret}),
+        with({"--wait", secret}),
+        with({"--api-version", secret}),
+        with({"--proxy", "http://user:" + secret + "@"}),
+        with({"--proxy", secret + "/path"}),
+        with({"--demo", "--demo-scenario", secret}, false),
+        with({"--" + secret}),
+        with({"--" + secret + "=x"}),
+        with({secret}),
+        {"--site", secret, "--consumer-key", t.emu.consumer_key(), "--connect-to", t.emu.connect_to(), "--ca-file",
+         t.ca_file},
+        {"--site", t.emu.site(), "--consumer-key", secret, "--connect-to", t.emu.connect_to(), "--ca-file", t.ca_file},
+        t.args({"--proxy", secret}),  // a host name: the proxy is named, the secret scrubbed
+    };
+    for (const auto& c : cases) {
+        for (bool json_mode : {false, true}) {
+            std::vector<std::string> args = c;
+            if (json_mode) args.push_back("--json");
+            INFO("case " << (&c - cases.data()) << (json_mode ? " --json" : ""));
+            const auto r = run_tool(args, t.env_with_secret(secret));
+            CHECK(r.status != 0);
+            t.require_no_leak(r, secret);
+            if (json_mode) parse_strict_report(r.out);
+        }
+    }
+}
+
+TEST_CASE("sfconnect-check --json: every demo scenario and input error gives strict UTF-8 JSON", "[check][tool][json]") {
+    ToolSetup t;
+    for (Scenario s : sfconnect::testing::all_scenarios()) {
+        const std::string name(sfconnect::testing::to_string(s));
+        INFO("scenario " << name);
+        const auto r = run_tool({"--demo", "--json", "--demo-scenario", name}, {});
+        CHECK(r.status == (s == Scenario::healthy ? 0 : 1));
+        const auto doc = parse_strict_report(r.out);
+        CHECK(doc.at("demo") == json::value(name));
+        CHECK(doc.at("version") == json::value(version_string));
+    }
+    const std::string secret = t.emu.consumer_secret();
+    const auto env = t.env_with_secret(secret);
+    const std::string big = t.dir.file("big.txt", std::string(70 * 1024, 'A') + "\n");
+    const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> input_errors{
+        {t.args({"--frobnicate"}), env},
+        {{"--consumer-key", "k"}, env},
+        {t.args({"--consumer-secret=" + secret}), {}},
+        {t.args({"--timeout", "soon"}), env},
+        {t.args({"--wait", "\xff\xfe"}), env},
+        {t.args({"--connect-to", "[]:443"}), env},
+        {t.args({"--consumer-secret-file", big}), {}},
+        {t.args({"--site", "x"}), env},
+        {{"--site", "\xff.my.salesforce.com\xc2", "--consumer-key", "k"}, env},
+        {{"--site", "https://a:b@acme.my.salesforce.com/?t=\xe9", "--consumer-key", "k"}, env},
+        {{"--site", "acme\xe2\x80\xae.my.salesforce.com", "--consumer-key", "k\x9b"}, env},
+    };
+    for (const auto& [args, e] : input_errors) {
+        INFO("input error case " << (&args - &input_errors.front().first));
+        std::vector<std::string> json_args = args;
+        json_args.push_back("--json");
+        const auto r = run_tool(json_args, e);
+        CHECK((r.status == 1 || r.status == 2));
+        const auto doc = parse_strict_report(r.out);
+        CHECK(doc.at("ok") == json::value(false));
+        if (r.status == 2) CHECK(doc.at("error").at("code") == json::value("usage_error"));
+        CHECK(is_strict_utf8(r.err));
+    }
+}
+
+TEST_CASE("sfconnect-check: the exit-code table", "[check][tool][usage]") {
+    ToolSetup t;
+    const std::string secret = t.emu.consumer_secret();
+    const auto env = t.env_with_secret(secret);
+    const std::string not_pem = t.dir.file("not-a-ca.pem", "hello\n");
+    const std::string big = t.dir.file("big.txt", std::string(70 * 1024, 'A') + "\n");
+    struct Case {
+        std::string what;
+        std::vector<std::string> args;
+        std::vector<std::string> env;
+        int status;
+        std::string_view step;  // the failed step for exit 1
+        std::string_view stderr_mentions;
+    };
+    const std::vector<std::string> site_key{"--site", t.emu.site(), "--consumer-key", t.emu.consumer_key()};
+    const auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> a = site_key;
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    };
+    const std::vector<Case> cases{
+        {"malformed --proxy", with({"--proxy", "https://proxy:443"}), env, 2, "", "--proxy"},
+        {"malformed HTTPS_PROXY", with({}), {"SFCONNECT_CONSUMER_SECRET=" + secret, "HTTPS_PROXY=http://p:99999"}, 2, "",
+         "HTTPS_PROXY"},
+        // NO_PROXY bypasses a malformed HTTPS_PROXY for this Site: the next problem (no secret) is reported.
+        {"malformed HTTPS_PROXY bypassed by NO_PROXY", with({}),
+         {"HTTPS_PROXY=http://p:99999", "NO_PROXY=" + t.emu.site()}, 2, "", "no Consumer Secret"},
+        {"--connect-to []:443", with({"--connect-to", "[]:443"}), env, 2, "", "--connect-to"},
+        {"--connect-to with a tab", with({"--connect-to", "127.0.0.1\t:443"}), env, 2, "", "--connect-to"},
+        {"--ca-file a directory", with({"--ca-file", t.dir.path.string()}), env, 2, "", "directory"},
+        {"--ca-file not PEM", with({"--ca-file", not_pem}), env, 2, "", "PEM"},
+        {"--consumer-secret-file a directory", with({"--consumer-secret-file", t.dir.path.string()}), {}, 2, "",
+         "directory"},
+        {"secret over 64 KiB", with({"--consumer-secret-file", big}), {}, 2, "", "64 KiB"},
+        {"empty key variable", {"--site", t.emu.site()}, {"SFCONNECT_CONSUMER_KEY=", "SFCONNECT_CONSUMER_SECRET=x"}, 2,
+         "", "Consumer Key"},
+        {"empty secret variable", with({}), {"SFCONNECT_CONSUMER_SECRET="}, 2, "", "Consumer Secret"},
+        {"bad --wait", with({"--wait", "forever"}), env, 2, "", "--wait"},
+        {"malformed key", t.args(), {"SFCONNECT_CONSUMER_SECRET=" + secret + " "}, 1, "site", ""},
+        {"option given twice", with({"--site", "login.salesforce.com"}), env, 2, "", "more than once"},
+        {"invalid Site", {"--site", "login.salesforce.com", "--consumer-key", "k"}, env, 1, "site", ""},
+    };
+    for (const auto& c : cases) {
+        INFO(c.what);
+        const auto r = run_tool(c.args, c.env);
+        CHECK(r.status == c.status);
+        if (c.status == 2) {
+            CHECK(count_of(r.err, "\n") == 1);
+            CHECK(contains(r.err, "(see sfconnect-check --help)"));
+            CHECK(contains(r.err, c.stderr_mentions));
+        } else {
+            CHECK(contains(r.out, "FAILED at step \"" + std::string(c.step) + "\""));
+        }
+        t.require_no_leak(r, secret);
+        std::vector<std::string> json_args = c.args;
+        json_args.push_back("--json");
+        const auto j = run_tool(json_args, c.env);
+        CHECK(j.status == c.status);
+        const auto doc = parse_strict_report(j.out);
+        CHECK(doc.at("error").at("step") == json::value(c.status == 2 ? "usage" : c.step));
+        t.require_no_leak(j, secret);
+    }
+    CHECK(t.emu.stats().connections_accepted == 0);
+}
+
+TEST_CASE("sfconnect-check: secret files, '-' for stdin and the world-readable warning", "[check][tool]") {
+    ToolSetup t;
+    const std::string secret = t.emu.consumer_secret();
+    SECTION("--consumer-secret-file - reads standard input") {
+        const auto r = run_tool(t.args({"--consumer-secret-file", "-"}), {"NO_COLOR=1"}, secret + "\n");
+        CHECK(r.status == 0);
+        CHECK(count_of(r.out, "[ OK ]") == 6);
+    }
+    SECTION("a world-readable secret file is warned about, a private one is not") {
+        const std::string path = t.dir.file("secret.txt", secret + "\n");
+        ::chmod(path.c_str(), 0644);
+        auto r = run_tool(t.args({"--consumer-secret-file", path}), {"NO_COLOR=1"});
+        CHECK(r.status == 0);
+        CHECK(contains(r.err, "readable by other users"));
+        CHECK(contains(r.err, "chmod 600"));
+        ::chmod(path.c_str(), 0600);
+        r = run_tool(t.args({"--consumer-secret-file", path}), {"NO_COLOR=1"});
+        CHECK(r.status == 0);
+        CHECK(r.err.empty());
+        t.require_no_leak(r, secret);
+    }
+}
+
+TEST_CASE("sfconnect-check: messages and hints agree and stay readable", "[check][tool][hints]") {
+    const auto r = run_tool({"--demo", "--demo-scenario", "token_unavailable"}, {"NO_COLOR=1"});
+    CHECK(r.status == 1);
+    CHECK(count_of(r.out, "HTTP 503") == 1);   // once, not in the message and again after the server's words
+    CHECK_FALSE(contains(r.out, "<html>"));    // the maintenance page's text, not its markup
+    CHECK(contains(r.out, "(after 2 retries)"));  // retries that happened are shown
+    // The message suspects a proxy or the wrong host; the hint covers that too, not only an outage.
+    CHECK(contains(r.out, "proxy"));
+    const auto hint_at = r.out.find("How to fix");
+    REQUIRE(hint_at != std::string::npos);
+    CHECK(contains(r.out.substr(hint_at), "proxy"));
+    CHECK(contains(r.out.substr(hint_at), "status.salesforce.com"));
+    for (const char* scenario : {"no_run_as_user", "session_not_valid_for_api", "ip_restricted"}) {
+        INFO(scenario);
+        const auto s = run_tool({"--demo", "--demo-scenario", scenario}, {"NO_COLOR=1"});
+        CHECK(contains(s.out, "10 minutes"));
+    }
+}
+
+TEST_CASE("sfconnect-check: a report that cannot be written exits non-zero", "[check][tool]") {
+    CHECK(run_tool_to({"--demo", "--json"}, {}, "/dev/full") == 1);
+    CHECK(run_tool_to({"--demo"}, {}, "/dev/full") == 1);
+    CHECK(run_tool_to({"--demo", "--json"}, {}, "/dev/null") == 0);
+}
+
+TEST_CASE("sfconnect-check: did you mean, --help and scenario names", "[check][tool][usage]") {
+    auto r = run_tool({"--client-id", "x"}, {});
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "did you mean --consumer-key?"));
+    r = run_tool({"--sitte", "x"}, {});
+    CHECK(contains(r.err, "did you mean --site?"));
+    r = run_tool({"--demo", "--demo-scenario", "no-run-as-usr"}, {});
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "did you mean no_run_as_user?"));
+    CHECK_FALSE(contains(r.err, "no-run-as-usr"));
+    const auto h = run_tool({"--help"}, {});
+    for (const char* text : {"--wait", "NO_COLOR", "local failure", "HTTPS_PROXY", "'-': standard input"})
+        CHECK(contains(h.out, text));
+}
+
+TEST_CASE("sfconnect-check: credentials and control characters in --site reach no output", "[check][tool]") {
+    ToolSetup t;
+    const auto env = t.env_with_secret(t.emu.consumer_secret());
+    for (bool json_mode : {false, true}) {
+        std::vector<std::string> args{"--site", "https://admin:Hunter2PW@acme.my.salesforce.com/?token=QueryTok3n",
+                                      "--consumer-key", "k"};
+        if (json_mode) args.push_back("--json");
+        auto r = run_tool(args, env);
+        CHECK(r.status == 1);
+        CHECK_FALSE(contains(r.out + r.err, "Hunter2PW"));
+        CHECK_FALSE(contains(r.out + r.err, "QueryTok3n"));
+        args[1] = "acme\xe2\x80\xae\xc2\x9b\x1b[2J.my.salesforce.com";
+        r = run_tool(args, env);
+        CHECK(r.status == 1);
+        if (!json_mode) {
+            CHECK_FALSE(contains(r.out, "\xe2\x80\xae"));
+            CHECK_FALSE(contains(r.out, "\xc2\x9b"));
+            CHECK_FALSE(contains(r.out, "\x1b"));
+        }
+    }
+}
+
+TEST_CASE("sfconnect-check: HTTPS_PROXY does not capture --connect-to; a bad proxy is named", "[check][tool][proxy]") {
+    ToolSetup t;
+    const std::string secret = t.emu.consumer_secret();
+    auto r = run_tool(t.args(), {"SFCONNECT_CONSUMER_SECRET=" + secret, "HTTPS_PROXY=http://127.0.0.1:1", "NO_COLOR=1"});
+    CHECK(r.status == 0);
+    r = run_tool(t.args({"--json", "--proxy", "http://sfconnect-no-such-proxy.invalid:3128"}),
+                 t.env_with_secret(secret));
+    CHECK(r.status == 1);
+    const auto doc = parse_strict_report(r.out);
+    CHECK(doc.at("error").at("code") == json::value("proxy_failed"));
+    CHECK(contains(std::string(doc.at("error").at("message").get_string()), "proxy host"));
+}
+
+TEST_CASE("sfconnect-check --wait against the emulator", "[check][tool][wait]") {
+    SECTION("propagating: passes on attempt 4, one line per attempt, logins counted") {
+        const auto r = run_tool({"--demo", "--demo-scenario", "propagating", "--wait", "1m"}, {wait_test_delay});
+        CHECK(r.status == 0);
+        CHECK(count_of(r.out, "Attempt ") == 4);
+        CHECK(count_of(r.out, "invalid_client_id at step \"token\"; trying again in") == 3);
+        CHECK(contains(r.out, "trying again in 20 ms"));
+        CHECK(contains(r.out, "trying again in 40 ms"));
+        CHECK(contains(r.out, "4 attempts, 4 logins spent"));
+        CHECK(contains(r.out, "PASSED"));
+    }
+    SECTION("propagating --json: the attempts array") {
+        const auto r = run_tool({"--demo", "--json", "--demo-scenario", "propagating", "--wait", "1m"}, {wait_test_delay});
+        CHECK(r.status == 0);
+        const auto doc = parse_strict_report(r.out);
+        REQUIRE(doc.at("attempts").get_array().size() == 4);
+        CHECK(doc.at("logins") == json::value(4));
+        CHECK(doc.at("attempts").at(0).at("code") == json::value("invalid_client_id"));
+        CHECK(doc.at("attempts").at(3).at("code").is_null());
+    }
+    SECTION("an error waiting cannot fix stops at once") {
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto r = run_tool({"--demo", "--json", "--demo-scenario", "wrong_domain", "--wait", "10m"}, {});
+        CHECK(std::chrono::steady_clock::now() - t0 < 20s);
+        CHECK(r.status == 1);
+        const auto doc = parse_strict_report(r.out);
+        CHECK(doc.at("attempts").get_array().size() == 1);
+        CHECK(doc.at("error").at("code") == json::value("unsupported_domain"));
+    }
+    SECTION("without --wait, one attempt") {
+        const auto r = run_tool({"--demo", "--json", "--demo-scenario", "propagating"}, {});
+        CHECK(r.status == 1);
+        CHECK(parse_strict_report(r.out).at("attempts").get_array().size() == 1);
+    }
+}
+
+TEST_CASE("sfconnect-check: the hidden prompt restores the terminal on SIGINT and SIGTERM", "[check][tool][pty]") {
+    ToolSetup t;
+    for (int sig : {SIGINT, SIGTERM}) {
+        INFO("signal " << sig);
+        int master = -1;
+        std::vector<std::string> argv_s{SFCONNECT_CHECK_EXE};
+        for (const auto& a : t.args({"--consumer-secret-stdin"})) argv_s.push_back(a);
+        std::vector<char*> argv;
+        for (auto& a : argv_s) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            char no_colour[] = "NO_COLOR=1";
+            char* envp[] = {no_colour, nullptr};
+            execve(SFCONNECT_CHECK_EXE, argv.data(), envp);
+            _exit(127);
+        }
+        // Wait for the prompt.
+        std::string seen;
+        const auto deadline = std::chrono::steady_clock::now() + 30s;
+        while (!contains(seen, "Consumer Secret") && std::chrono::steady_clock::now() < deadline) {
+            pollfd p{master, POLLIN, 0};
+            if (poll(&p, 1, 1000) > 0) {
+                char buf[256];
+                const ssize_t n = read(master, buf, sizeof buf);
+                if (n <= 0) break;
+                seen.append(buf, static_cast<std::size_t>(n));
+            }
+        }
+        REQUIRE(contains(seen, "Consumer Secret"));
+        termios during{};
+        REQUIRE(tcgetattr(master, &during) == 0);
+        CHECK((during.c_lflag & ECHO) == 0);  // the secret is not echoed
+        REQUIRE(kill(pid, sig) == 0);
+        int status = 0;
+        REQUIRE(waitpid(pid, &status, 0) == pid);
+        CHECK(WIFSIGNALED(status));
+        CHECK(WTERMSIG(status) == sig);
+        termios after{};
+        REQUIRE(tcgetattr(master, &after) == 0);
+        CHECK((after.c_lflag & ECHO) != 0);  // echo is back for the shell
+        close(master);
     }
 }
 #endif

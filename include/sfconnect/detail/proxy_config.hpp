@@ -20,6 +20,7 @@ struct ProxyEndpoint {
     std::string host;
     std::string port = "8080";
     std::string basic_credentials;  // "user:pass" (percent-decoded); sent as Proxy-Authorization
+    std::string source;             // where the setting came from, for messages: "the proxy option", "HTTPS_PROXY"
 };
 
 /// `s` with every %XX escape decoded (a '%' without two hex digits is kept as it is).
@@ -93,15 +94,19 @@ inline bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
 }
 
 /// The proxy to use for `host`: the explicit setting (empty string = none) or the environment.
+/// `source`, when given, receives where it came from ("the proxy option", "HTTPS_PROXY", "https_proxy").
 inline std::optional<std::string> proxy_for_host(const std::optional<std::string>& configured,
-                                                 std::string_view host) {
+                                                 std::string_view host, std::string* source = nullptr) {
     if (configured) {
         if (configured->empty()) return std::nullopt;
+        if (source) *source = "the proxy option";
         return *configured;
     }
-    const char* env = std::getenv("HTTPS_PROXY");
-    if (!env || !*env) env = std::getenv("https_proxy");
+    const char* name = "HTTPS_PROXY";
+    const char* env = std::getenv(name);
+    if (!env || !*env) env = std::getenv(name = "https_proxy");
     if (!env || !*env) return std::nullopt;
+    if (source) *source = name;
     const char* no = std::getenv("NO_PROXY");
     if (!no || !*no) no = std::getenv("no_proxy");
     if (no && no_proxy_matches(no, host)) return std::nullopt;

@@ -5,7 +5,10 @@
 #include <sfconnect/check.hpp>
 #include <sfconnect/detail/untrusted_text.hpp>
 
+#include <sfconnect/version.hpp>
+
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
@@ -21,6 +24,30 @@
 
 namespace sfconnect {
 namespace detail {
+
+// The report's two text forms, on the one UTF-8 decoder and unsafe-character set of
+// detail/untrusted_text.hpp: JSON keeps every character but replaces broken UTF-8 with U+FFFD; the
+// terminal form also shows controls, bidirectional overrides and line separators as '?'.
+inline std::string sanitise_text(std::string_view s, bool for_terminal) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        char32_t cp = static_cast<unsigned char>(s[i]);
+        const std::size_t n = cp < 0x80 ? 1 : utf8_sequence_at(s, i, cp);
+        if (n == 0) {
+            out += for_terminal ? "?" : "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+            ++i;
+            continue;
+        }
+        if (for_terminal && (cp < 0x20 || cp == 0x7f || is_unsafe_code_point(cp))) {
+            out += '?';
+        } else {
+            out.append(s.substr(i, n));
+        }
+        i += n;
+    }
+    return out;
+}
 
 enum step_index : std::size_t { site_step, connect_step, tls_step, token_step, api_step, identity_step };
 
@@ -55,9 +82,40 @@ inline void mark_passed(CheckStep& s, double ms, std::string detail) {
     s.detail = std::move(detail);
 }
 
+// Every read of Diagnostics::phase goes through here (it becomes an enum with to_string()).
+inline std::string_view phase_name(const Diagnostics& d) noexcept { return d.phase; }
+
+// A server body quoted as the server's words: an HTML page (a maintenance page, a proxy's error page)
+// is reduced to its text, and anything long is cut, so the report stays readable.
+inline std::string server_words(std::string_view body) {
+    std::string out;
+    const bool html = body.find('<') != std::string_view::npos && body.find('>') != std::string_view::npos;
+    bool in_tag = false;
+    bool space = false;
+    for (char c : body) {
+        if (html && c == '<') { in_tag = true; space = !out.empty(); continue; }
+        if (html && c == '>') { in_tag = false; continue; }
+        if (in_tag) continue;
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') { space = !out.empty(); continue; }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    constexpr std::size_t max_chars = 300;
+    if (out.size() > max_chars) {
+        std::size_t cut = max_chars;
+        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xc0) == 0x80) --cut;  // not inside a character
+        out.resize(cut);
+        out += " [...]";
+    }
+    return out;
+}
+
 // Records the first failure: the step, the code, our message, the server's words and a hint written
-// for the admin (the mapping's specific one, else the code's general one).
-inline error_code fail(CheckReport& rep, std::size_t step, double ms, const error_code& ec, const Diagnostics& d) {
+// for the admin (the mapping's specific one, else the code's general one), in words that agree with
+// each other and with what the check offers.
+inline error_code fail(CheckReport& rep, std::size_t step, double ms, const error_code& ec, const Diagnostics& d,
+                       std::uint64_t retries = 0) {
     CheckStep& s = rep.steps[step];
     s.ran = true;
     s.ok = false;
@@ -73,9 +131,22 @@ inline error_code fail(CheckReport& rep, std::size_t step, double ms, const erro
                      ? "The check was cancelled before it finished; run it again."
                      : "No specific remedy is known for this error; the message says what failed.";
     }
+    if (ec == errc::server_error && f.message.find("not JSON") != std::string::npos) {
+        // An error page instead of Salesforce's JSON: Salesforce's maintenance page or a proxy's.
+        f.hint = "An error page answered instead of Salesforce's JSON: Salesforce may be down for maintenance "
+                 "(check status.salesforce.com for the org's instance), or a proxy or firewall between here "
+                 "and the Site answered (check the proxy setting, HTTPS_PROXY); retry later.";
+    }
+    if (ec == errc::bad_response && f.hint.find("response size limit") != std::string::npos) {
+        f.hint = "The reply was far larger than any Salesforce reply to this request: something other than "
+                 "Salesforce answered (a proxy, or the wrong host); check the Site and the proxy setting.";
+    }
+    if (retries > 0) {
+        f.message += " (after " + std::to_string(retries) + (retries == 1 ? " retry)" : " retries)");
+    }
     f.http_status = d.http_status;
     if (!d.server_error.empty()) f.server_error = d.server_error;
-    if (!d.server_message.empty()) f.server_message = d.server_message;
+    if (!d.server_message.empty()) f.server_message = server_words(d.server_message);
     rep.error = std::move(f);
     return ec;
 }
@@ -84,6 +155,7 @@ inline error_code fail(CheckReport& rep, std::size_t step, double ms, const erro
 // field, neither the consumer secret nor an access token leaves the check.
 inline void scrub_report(CheckReport& rep, std::initializer_list<std::string_view> needles) {
     std::vector<std::string*> fields{&rep.site};
+    if (rep.demo) fields.push_back(&*rep.demo);
     for (auto& s : rep.steps) fields.push_back(&s.detail);
     if (rep.error) {
         fields.push_back(&rep.error->message);
@@ -150,6 +222,9 @@ inline void write_json(std::string& out, const boost::json::value& v) {
             out += "0.000";
             return;
         }
+        case boost::json::kind::string:
+            out += boost::json::serialize(boost::json::string_view(valid_utf8(v.get_string())));
+            return;
         default: out += boost::json::serialize(v); return;
     }
 }
@@ -177,11 +252,34 @@ SFCONNECT_DECL std::string detail::iso8601_utc(std::chrono::system_clock::time_p
     return std::string(buf, n) + fbuf;
 }
 
+SFCONNECT_DECL std::string detail::valid_utf8(std::string_view text) { return detail::sanitise_text(text, false); }
+
+SFCONNECT_DECL std::string detail::terminal_text(std::string_view text) { return detail::sanitise_text(text, true); }
+
+SFCONNECT_DECL std::string detail::displayable_site_input(std::string_view input) {
+    // Credentials typed into the Site field ("https://admin:pw@host/?token=...") never reach any output.
+    std::string out(input.substr(0, input.find_first_of("?#")));
+    const std::size_t scheme = out.find("://");
+    const std::size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
+    const std::size_t path = out.find('/', authority);
+    const std::size_t at = out.rfind('@', path == std::string::npos ? std::string::npos : path);
+    if (at != std::string::npos && at >= authority) out.erase(authority, at + 1 - authority);
+    return out;
+}
+
+SFCONNECT_DECL bool check_error_may_be_propagating(const error_code& ec) noexcept {
+    return ec == oauth_errc::invalid_client_id || ec == oauth_errc::invalid_client_secret ||
+           ec == oauth_errc::no_run_as_user || ec == oauth_errc::grant_not_enabled ||
+           ec == api_errc::session_not_valid_for_api || ec == api_errc::insufficient_access;
+}
+
 SFCONNECT_DECL std::string CheckReport::to_json() const {
     namespace json = boost::json;
     json::object o;
     o["ok"] = ok;
+    o["version"] = version_string;
     o["site"] = site;
+    o["demo"] = demo ? json::value(*demo) : json::value(nullptr);
     json::array steps_json;
     for (const auto& s : steps) {
         json::object j;
@@ -233,84 +331,125 @@ SFCONNECT_DECL std::string CheckReport::to_json() const {
     } else {
         o["identity"] = nullptr;
     }
+    json::array attempts_json;
+    for (const auto& a : attempts) {
+        json::object j;
+        j["attempt"] = a.number;
+        j["started_at"] = a.started_at;
+        j["step"] = a.step.empty() ? json::value(nullptr) : json::value(a.step);
+        j["code"] = a.code ? json::value(error_id(a.code)) : json::value(nullptr);
+        j["logins"] = a.logins;
+        j["next_delay_s"] = a.next_delay ? json::value(static_cast<double>(a.next_delay->count()) / 1000.0)
+                                         : json::value(nullptr);
+        attempts_json.emplace_back(std::move(j));
+    }
+    o["attempts"] = std::move(attempts_json);
+    o["logins"] = logins;
     std::string out;
     detail::write_json(out, o);
     return out;
 }
 
 namespace detail {
-// A named function, not a lambda: a lambda inside the coroutine has no linkage, which g++ rejects
-// (-Wsubobject-linkage) when run_check is compiled out of line (SFCONNECT_SEPARATE_COMPILATION).
-SFCONNECT_DECL std::pair<error_code, CheckReport> finish_report(CheckReport& rep, const Secret& secret, error_code ec,
-                                                               std::initializer_list<std::string_view> tokens = {}) {
-    scrub_report(rep, {secret.reveal()});
-    for (std::string_view t : tokens) scrub_report(rep, {t});
-    return {ec, std::move(rep)};
-}
-}  // namespace detail
 
-SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail::run_check(
-    CheckInput input, TokenClientOptions options, CheckOptions check_options) {
-    namespace net = boost::asio;
-    using namespace detail;
-    using clock = std::chrono::steady_clock;
-    constexpr auto awaitable_tuple = net::as_tuple(net::use_awaitable);
-
+// One check attempt: the state the steps share. Each step is one function over it, so a step (the
+// JWT flow's, say) can be added without touching the others.
+struct CheckRun {
+    CheckInput input;
+    TokenClientOptions options;
+    CheckOptions check_options;
     CheckReport rep;
-    rep.site = input.site;
-    for (std::string_view name : check_step_names) rep.steps.push_back(CheckStep{std::string(name), false, false, 0, {}});
-    const Secret secret = std::move(input.consumer_secret);
-
-    // ---- site: the Site and the credentials, validated without any network ----------------------
-    auto t0 = clock::now();
     Diagnostics diag;
-    auto site = Site::parse(input.site, diag);
-    if (!site) co_return finish_report(rep, secret, fail(rep, site_step, ms_since(t0), site.error(), diag));
-    rep.site = std::string(site->host());
-    auto creds = ConsumerCredentials::create(input.consumer_key, secret.reveal(), diag);
-    if (!creds) co_return finish_report(rep, secret, fail(rep, site_step, ms_since(t0), creds.error(), diag));
-    mark_passed(rep.steps[site_step], ms_since(t0),
-                std::string(site->host()) + " (" + std::string(site_kind_text(site->kind())) + ")");
+    std::optional<Site> site;
+    std::optional<ConsumerCredentials> creds;
+    std::optional<BasicTokenClient<>> client;
+    std::vector<TokenPtr> tokens;  // every token seen, so that none can leak into the report
+    bool verified_tls = true;
+};
 
-    const bool verified_tls = !options.insecure_disable_tls_verification;
-    const net::any_io_executor ex = co_await net::this_coro::executor;
-    BasicTokenClient<> client(ex, *site, std::move(*creds), std::move(options));
+// Runs `op` (an awaitable of tuple<error_code, T>); g++ 12 can destroy temporaries of a
+// full-expression that contains co_await twice (chriskohlhoff/asio#1007), so each operation is
+// created in its own statement by the callers.
+constexpr auto awaitable_tuple = boost::asio::as_tuple(boost::asio::use_awaitable);
 
-    // ---- connect + tls: one connection, split by the phase that failed ----------------------------
-    t0 = clock::now();
-    diag.clear();
-    // Every operation is created in its own statement and then awaited: g++ 12 can destroy
-    // temporaries of a full-expression that contains co_await twice (chriskohlhoff/asio#1007).
-    auto connect_op = client.async_connect(diag, awaitable_tuple);
+inline std::uint64_t retries_of(const CheckRun& r) { return r.client ? r.client->stats().retries : 0; }
+
+// site: what was entered (Site, key, secret) and how to connect (CA, proxy, connect-to), no network.
+SFCONNECT_DECL boost::asio::awaitable<error_code> check_site_step(CheckRun& r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    r.diag.clear();
+    auto site = Site::parse(r.input.site, r.diag);
+    if (!site) {
+        Diagnostics d = r.diag;
+        const bool non_ascii = std::any_of(r.input.site.begin(), r.input.site.end(),
+                                           [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        if (non_ascii) {
+            d.hint += (d.hint.empty() ? "" : " ");
+            d.hint += "The Site contains non-ASCII characters (often a look-alike letter or a typographic dash "
+                      "from copied text): retype it in plain ASCII; an internationalised custom domain is "
+                      "entered in its xn-- (punycode) form.";
+        }
+        co_return fail(r.rep, site_step, ms_since(t0), site.error(), d);
+    }
+    r.rep.site = std::string(site->host());
+    auto creds = ConsumerCredentials::create(r.input.consumer_key, r.input.consumer_secret.reveal(), r.diag);
+    if (!creds) co_return fail(r.rep, site_step, ms_since(t0), creds.error(), r.diag);
+    TransportSettings settings;
+    if (auto ec = make_transport_settings(site->host(), r.options, settings, r.diag))
+        co_return fail(r.rep, site_step, ms_since(t0), ec, r.diag);
+    std::string kind(site_kind_text(site->kind()));
+    const std::string_view host = site->host();
+    if (host.size() > 4 && host.substr(host.size() - 4) == ".mil")
+        kind += ", Government Cloud Plus (Defense)";
+    r.site = std::move(*site);
+    r.creds = std::move(*creds);
+    mark_passed(r.rep.steps[site_step], ms_since(t0), std::string(host) + " (" + kind + ")");
+    co_return error_code{};
+}
+
+// connect + tls: one connection, split by the phase that failed.
+SFCONNECT_DECL boost::asio::awaitable<error_code> check_connection_steps(CheckRun& r) {
+    const boost::asio::any_io_executor ex = co_await boost::asio::this_coro::executor;
+    r.verified_tls = !r.options.insecure_disable_tls_verification;
+    r.client.emplace(ex, *r.site, std::move(*r.creds), r.options);
+    const auto t0 = std::chrono::steady_clock::now();
+    r.diag.clear();
+    auto connect_op = r.client->async_connect(r.diag, awaitable_tuple);
     auto [cec, info] = co_await std::move(connect_op);
     const double connect_total = ms_since(t0);
     const double tcp_ms = to_ms(info.resolve + info.connect + info.proxy);
+    const std::string peer = info.peer + (info.via_proxy ? " via proxy" : "");
     if (cec) {
-        if (diag.phase == "tls_handshake") {
-            if (client.stats().connections == 0) {
-                // The TLS settings themselves are unusable (CA file, PEM): nothing was connected.
-                rep.steps[connect_step].detail = "not attempted: the TLS settings are invalid";
-                co_return finish_report(rep, secret, fail(rep, tls_step, connect_total, cec, diag));
-            }
-            mark_passed(rep.steps[connect_step], tcp_ms, info.peer + (info.via_proxy ? " via proxy" : ""));
-            co_return finish_report(rep, secret, fail(rep, tls_step, std::max(0.0, connect_total - tcp_ms), cec, diag));
+        if (phase_name(r.diag) == "tls_handshake") {
+            mark_passed(r.rep.steps[connect_step], tcp_ms, peer);
+            co_return fail(r.rep, tls_step, std::max(0.0, connect_total - tcp_ms), cec, r.diag, retries_of(r));
         }
-        co_return finish_report(rep, secret, fail(rep, connect_step, connect_total, cec, diag));
+        co_return fail(r.rep, connect_step, connect_total, cec, r.diag, retries_of(r));
     }
-    mark_passed(rep.steps[connect_step], tcp_ms, info.peer + (info.via_proxy ? " via proxy" : ""));
-    mark_passed(rep.steps[tls_step], to_ms(info.tls_handshake),
+    mark_passed(r.rep.steps[connect_step], tcp_ms, peer);
+    mark_passed(r.rep.steps[tls_step], to_ms(info.tls_handshake),
                 info.tls_version + (info.cipher.empty() ? "" : " " + info.cipher) +
-                    (verified_tls ? ", certificate verified for " + rep.site
-                                  : ", certificate NOT verified (insecure_disable_tls_verification)"));
+                    (r.verified_tls ? ", certificate verified for " + r.rep.site
+                                    : ", certificate NOT verified (insecure_disable_tls_verification)"));
+    co_return error_code{};
+}
 
-    // ---- token -----------------------------------------------------------------------------------
-    t0 = clock::now();
-    diag.clear();
-    auto token_op = client.async_get_token(diag, awaitable_tuple);
+inline std::string with_retries(std::string detail, std::uint64_t retries) {
+    if (retries > 0) detail += " (after " + std::to_string(retries) + (retries == 1 ? " retry)" : " retries)");
+    return detail;
+}
+
+// token: the client credentials grant, signature verified when present.
+SFCONNECT_DECL boost::asio::awaitable<error_code> check_token_step(CheckRun& r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::uint64_t retries0 = retries_of(r);
+    r.diag.clear();
+    auto token_op = r.client->async_get_token(r.diag, awaitable_tuple);
     auto [tec, tok] = co_await std::move(token_op);
+    if (tok) r.tokens.push_back(tok);
     if (tec || !tok) {
         if (!tec) tec = errc::bad_response;
-        co_return finish_report(rep, secret, fail(rep, token_step, ms_since(t0), tec, diag));
+        co_return fail(r.rep, token_step, ms_since(t0), tec, r.diag, retries_of(r) - retries0);
     }
     CheckTokenSummary ts;
     ts.instance_url = tok->instance_url;
@@ -318,51 +457,59 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail
     if (!tok->scope.empty()) ts.scope = tok->scope;
     ts.token_type = tok->token_type;
     ts.signature_verified = tok->signature_verified;
-    rep.token = std::move(ts);
-    mark_passed(rep.steps[token_step], ms_since(t0),
-                tok->token_type + " token for user " + tok->user_id + ", " +
-                    (tok->signature_verified ? std::string("signature verified")
-                                             : std::string("no signature in the reply (not verified)")));
+    r.rep.token = std::move(ts);
+    mark_passed(r.rep.steps[token_step], ms_since(t0),
+                with_retries(tok->token_type + " token for user " + tok->user_id + ", " +
+                                 (tok->signature_verified ? std::string("signature verified")
+                                                          : std::string("no signature in the reply (not verified)")),
+                             retries_of(r) - retries0));
+    co_return error_code{};
+}
 
-    // ---- api: the REST API answers for this user ---------------------------------------------------
-    t0 = clock::now();
-    diag.clear();
-    Target api_target = endpoints::version_root.bind(check_options.api_version);
-    auto api_op = client.async_request(std::move(api_target), RequestOptions{}, diag, awaitable_tuple);
+// api: the REST API answers for this user (one token refetch on "Session expired or invalid").
+SFCONNECT_DECL boost::asio::awaitable<error_code> check_api_step(CheckRun& r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::uint64_t retries0 = retries_of(r);
+    const std::string version(r.check_options.api_version.str());
+    r.diag.clear();
+    Target api_target = endpoints::version_root.bind(r.check_options.api_version);
+    auto api_op = r.client->async_request(std::move(api_target), RequestOptions{}, r.diag, awaitable_tuple);
     auto [aec, api_res] = co_await std::move(api_op);
+    if (TokenPtr latest = r.client->cached_token()) r.tokens.push_back(latest);  // a 401 refetch replaces it
     if (!aec && !api_res.json.is_object()) {
         aec = errc::bad_response;
-        diag.clear();
-        diag.phase = "api";
-        diag.http_status = api_res.status;
-        diag.message = "GET /services/data/v" + std::string(check_options.api_version.str()) +
-                       "/ did not answer with a JSON object";
-        diag.hint = std::string(default_hint(errc::bad_response));
+        r.diag.clear();
+        r.diag.phase = "api";
+        r.diag.http_status = api_res.status;
+        r.diag.message = "GET /services/data/v" + version + "/ did not answer with a JSON object";
+        r.diag.hint = std::string(default_hint(errc::bad_response));
     }
-    const TokenPtr latest = client.cached_token();  // a 401 refetch may have replaced the first token
-    const std::string_view tok_text = tok->access_token.reveal();
-    const std::string_view latest_text = latest ? latest->access_token.reveal() : std::string_view{};
-    if (aec == api_errc::api_error && diag.http_status && (*diag.http_status == 404 || *diag.http_status == 410)) {
+    if (aec == api_errc::api_error && r.diag.http_status && (*r.diag.http_status == 404 || *r.diag.http_status == 410)) {
         // The generic api_error hint says nothing here; a missing version root means the version.
-        diag.hint = "This org does not serve REST API version " + std::string(check_options.api_version.str()) +
-                    ": it is newer than the org's release or has been retired. Choose a version the org lists at "
-                    "GET /services/data/ (the check's API version option).";
+        r.diag.hint = "This org does not serve REST API version " + version +
+                      ": it is newer than the org's release or has been retired. Choose a version the org lists "
+                      "at GET /services/data/ (the check's API version option).";
     }
-    if (aec) co_return finish_report(rep, secret, fail(rep, api_step, ms_since(t0), aec, diag), {tok_text, latest_text});
-    std::string api_detail = "REST API v" + std::string(check_options.api_version.str()) + " answered";
+    if (aec) co_return fail(r.rep, api_step, ms_since(t0), aec, r.diag, retries_of(r) - retries0);
+    std::string api_detail = "REST API v" + version + " answered";
     if (api_res.limit_info && api_res.limit_info->api_usage) {
         api_detail += ", API usage " + std::to_string(api_res.limit_info->api_usage->used) + "/" +
                       std::to_string(api_res.limit_info->api_usage->max);
     }
-    rep.api = CheckApiSummary{std::string(check_options.api_version.str())};
-    mark_passed(rep.steps[api_step], ms_since(t0), std::move(api_detail));
+    r.rep.api = CheckApiSummary{version};
+    mark_passed(r.rep.steps[api_step], ms_since(t0), with_retries(std::move(api_detail), retries_of(r) - retries0));
+    co_return error_code{};
+}
 
-    // ---- identity: who the Run As user is ------------------------------------------------------------
-    t0 = clock::now();
-    diag.clear();
+// identity: who the Run As user is.
+SFCONNECT_DECL boost::asio::awaitable<error_code> check_identity_step(CheckRun& r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::uint64_t retries0 = retries_of(r);
+    r.diag.clear();
     Target identity_target = endpoints::userinfo.bind();
-    auto identity_op = client.async_request(std::move(identity_target), RequestOptions{}, diag, awaitable_tuple);
+    auto identity_op = r.client->async_request(std::move(identity_target), RequestOptions{}, r.diag, awaitable_tuple);
     auto [iec, id_res] = co_await std::move(identity_op);
+    if (TokenPtr last = r.client->cached_token()) r.tokens.push_back(last);
     CheckIdentity who;
     if (!iec) {
         const auto* obj = id_res.json.if_object();
@@ -373,21 +520,85 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail
         }
         if (!obj || who.user_id.empty() || who.organization_id.empty() || who.username.empty()) {
             iec = errc::bad_response;
-            diag.clear();
-            diag.phase = "identity";
-            diag.http_status = id_res.status;
-            diag.message = obj ? "the userinfo reply lacks user_id, organization_id or preferred_username"
-                               : "GET /services/oauth2/userinfo did not answer with a JSON object";
-            diag.hint = std::string(default_hint(errc::bad_response));
+            r.diag.clear();
+            r.diag.phase = "identity";
+            r.diag.http_status = id_res.status;
+            r.diag.message = obj ? "the userinfo reply lacks user_id, organization_id or preferred_username"
+                                 : "GET /services/oauth2/userinfo did not answer with a JSON object";
+            r.diag.hint = std::string(default_hint(errc::bad_response));
         }
     }
-    const TokenPtr last = client.cached_token();
-    const std::string_view last_text = last ? last->access_token.reveal() : std::string_view{};
-    if (iec) co_return finish_report(rep, secret, fail(rep, identity_step, ms_since(t0), iec, diag), {tok_text, latest_text, last_text});
-    rep.identity = who;
-    mark_passed(rep.steps[identity_step], ms_since(t0), "Run As user " + who.username);
-    rep.ok = true;
-    co_return finish_report(rep, secret, error_code{}, {tok_text, latest_text, last_text});
+    if (iec) co_return fail(r.rep, identity_step, ms_since(t0), iec, r.diag, retries_of(r) - retries0);
+    r.rep.identity = who;
+    mark_passed(r.rep.steps[identity_step], ms_since(t0), with_retries("Run As user " + who.username,
+                                                                        retries_of(r) - retries0));
+    co_return error_code{};
+}
+
+using check_step_fn = boost::asio::awaitable<error_code> (*)(CheckRun&);
+
+// The steps in order; connect and tls share one function (one connection).
+inline constexpr std::array<check_step_fn, 5> check_steps{check_site_step, check_connection_steps, check_token_step,
+                                                          check_api_step, check_identity_step};
+
+// One attempt: every step until the first failure; the report never carries the secret or a token.
+SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> run_check_once(
+    const CheckInput& input, const TokenClientOptions& options, const CheckOptions& check_options) {
+    CheckRun r{input, options, check_options, {}, {}, {}, {}, {}, {}, true};
+    r.rep.site = displayable_site_input(input.site);
+    for (std::string_view name : check_step_names) r.rep.steps.push_back(CheckStep{std::string(name), false, false, 0, {}});
+    error_code ec;
+    for (check_step_fn step : check_steps) {
+        ec = co_await step(r);
+        if (ec) break;
+    }
+    r.rep.ok = !ec;
+    r.rep.logins = r.client ? r.client->stats().token_requests : 0;
+    scrub_report(r.rep, {input.consumer_secret.reveal()});
+    for (const TokenPtr& t : r.tokens) scrub_report(r.rep, {t->access_token.reveal()});
+    co_return std::pair<error_code, CheckReport>{ec, std::move(r.rep)};
+}
+
+}  // namespace detail
+
+SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail::run_check(
+    CheckInput input, TokenClientOptions options, CheckOptions check_options) {
+    namespace net = boost::asio;
+    using clock = std::chrono::steady_clock;
+    const auto deadline = clock::now() + check_options.wait;
+    std::vector<CheckAttempt> attempts;
+    std::uint64_t logins = 0;
+    std::chrono::milliseconds delay = std::max(check_options.first_delay, std::chrono::milliseconds(1));
+    for (int number = 1;; ++number) {
+        CheckAttempt attempt;
+        attempt.number = number;
+        attempt.started_at = iso8601_utc(std::chrono::system_clock::now());
+        auto once = detail::run_check_once(input, options, check_options);
+        auto [ec, rep] = co_await std::move(once);
+        attempt.code = ec;
+        if (rep.error) attempt.step = rep.error->step;
+        attempt.logins = rep.logins;
+        logins += rep.logins;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+        const bool again = ec && check_options.wait.count() > 0 && left.count() > 0 && check_error_may_be_propagating(ec);
+        if (again) attempt.next_delay = std::min(delay, left);
+        attempts.push_back(attempt);
+        if (check_options.on_attempt) check_options.on_attempt(attempt);
+        if (!again) {
+            rep.attempts = std::move(attempts);
+            rep.logins = logins;
+            co_return std::pair<error_code, CheckReport>{ec, std::move(rep)};
+        }
+        net::steady_timer timer(co_await net::this_coro::executor, *attempt.next_delay);
+        auto wait_op = timer.async_wait(detail::awaitable_tuple);
+        auto [wec] = co_await std::move(wait_op);
+        if (wec) {  // cancelled while waiting: the last attempt's report stands
+            rep.attempts = std::move(attempts);
+            rep.logins = logins;
+            co_return std::pair<error_code, CheckReport>{ec, std::move(rep)};
+        }
+        delay = std::min(delay * 2, std::max(check_options.max_delay, std::chrono::milliseconds(1)));
+    }
 }
 
 }  // namespace sfconnect

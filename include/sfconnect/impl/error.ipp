@@ -70,7 +70,8 @@ inline constexpr error_info oauth_errors[] = {
      "if it was regenerated, use the new one."},
     {"no_run_as_user", "no Run As user is set for the Client Credentials Flow",
      "In App Manager > your app > Manage > Edit Policies > Client Credentials Flow, set 'Run As' to an "
-     "integration user (ideally one with the API Only User permission)."},
+     "integration user (ideally one with the API Only User permission); changes can take up to 10 minutes to "
+     "propagate."},
     {"grant_not_enabled", "the client credentials grant is not enabled for this app",
      "In App Manager > your app > Edit > API (Enable OAuth Settings), check 'Enable Client Credentials "
      "Flow' and save; changes can take up to 10 minutes to propagate."},
@@ -81,7 +82,8 @@ inline constexpr error_info oauth_errors[] = {
      "The org itself cannot be used; contact the org's Salesforce administrator or Salesforce support."},
     {"ip_restricted", "the login was refused because of IP restrictions or login hours",
      "Add this machine's public IP to the Run As user's profile Login IP Ranges, or set the app's IP "
-     "Relaxation (Manage > Edit Policies), and check login hours; a proxy changes the IP Salesforce sees."},
+     "Relaxation (Manage > Edit Policies), and check login hours; a proxy changes the IP Salesforce sees. "
+     "Changes can take up to 10 minutes to propagate."},
     {"login_rate_exceeded", "too many logins for the Run As user",
      "The Run As user exceeded the hourly login limit: cache tokens (sfconnect does), stop other clients "
      "that log in repeatedly, and retry later."},
@@ -97,7 +99,8 @@ inline constexpr error_info api_errors[] = {
      "(Manage > Edit Policies > Timeout Value)."},
     {"session_not_valid_for_api", "the session is not valid for use with the REST API",
      "Add the 'api' OAuth scope to the connected app, check IP restrictions ('Relax IP restrictions'), "
-     "and that no High Assurance session is required; a new token will not fix this."},
+     "and that no High Assurance session is required; a new token will not fix this, but after such a "
+     "change the next token does (changes can take up to 10 minutes to propagate)."},
     {"insufficient_access", "the Run As user lacks access for this request",
      "Review Setup > Identity Verification > Session Security Level Policies and the Run As user's "
      "permissions; a dedicated API Only integration user is recommended."},

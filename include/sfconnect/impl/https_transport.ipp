@@ -20,6 +20,14 @@ inline std::chrono::microseconds elapsed_since(std::chrono::steady_clock::time_p
 }
 
 
+// A timeout as people read it: "10 s", "1.5 s", "250 ms".
+inline std::string limit_text(std::chrono::milliseconds limit) {
+    const auto ms = limit.count();
+    if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+    if (ms > 1000) return std::to_string(ms / 1000) + "." + std::to_string((ms % 1000) / 100) + " s";
+    return std::to_string(ms) + " ms";
+}
+
 inline bool is_closed_connection_error(const error_code& ec) {
     namespace net = boost::asio;
     return ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::broken_pipe ||
@@ -95,15 +103,22 @@ SFCONNECT_DECL error_code make_transport_settings(std::string_view host, const T
         out.connect_port = std::move(target.port);
     }
 
-    if (auto proxy_url = detail::proxy_for_host(options.proxy, out.connect_host)) {
+    // The proxy rule (docs/sfconnect-check.md): the environment's proxy (HTTPS_PROXY, with NO_PROXY
+    // matched against the Site, as curl matches the URL's host) carries traffic to the Site; a
+    // connect-to address is reached directly unless a proxy is set explicitly.
+    std::string proxy_source;
+    const bool env_proxy_applies = options.proxy.has_value() || options.connect_to.empty();
+    if (auto proxy_url = env_proxy_applies ? detail::proxy_for_host(options.proxy, out.host, &proxy_source)
+                                           : std::nullopt) {
         std::string why;
         auto parsed = detail::parse_proxy_url(*proxy_url, why);
         if (!parsed) {
-            diag.message = "proxy: " + why;
+            diag.message = "proxy (from " + proxy_source + "): " + why;
             diag.hint = "Set the proxy as http://[user:password@]host:port (option proxy, --proxy or HTTPS_PROXY).";
             diag.phase = "proxy";
             return errc::proxy_failed;
         }
+        parsed->source = proxy_source;
         out.proxy = std::move(*parsed);
     }
 
@@ -171,7 +186,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::resolve(
     diag.phase = "resolve";
     diag.host = host;
     if (*timed_out) {
-        diag.message = "resolving '" + host + "' took longer than the resolve timeout";
+        diag.message = "resolving '" + host + "' took longer than the resolve timeout (" +
+                       detail::limit_text(settings_->timeouts.resolve) + ")";
         diag.hint = std::string(default_hint(errc::timeout));
         co_return errc::timeout;
     }
@@ -210,7 +226,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::proxy_tunnel(D
     diag.host = proxy.host + ":" + proxy.port;
     if (ec == net::error::operation_aborted) co_return ec;
     if (ec == boost::beast::error::timeout) {
-        diag.message = "the proxy did not open the tunnel within the connect timeout";
+        diag.message = "the proxy did not open the tunnel within the connect timeout (" +
+                       detail::limit_text(settings_->timeouts.connect) + ")";
         diag.hint = std::string(default_hint(errc::timeout));
         co_return errc::timeout;
     }
@@ -243,7 +260,22 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
 
     auto t0 = std::chrono::steady_clock::now();
     net::ip::tcp::resolver::results_type endpoints;
-    if (auto ec = co_await resolve(tcp_host, tcp_port, endpoints, diag)) co_return ec;
+    if (auto ec = co_await resolve(tcp_host, tcp_port, endpoints, diag)) {
+        // The name that failed is the proxy's or the connect-to host's, not the Site's: say so.
+        if (ec == errc::dns_failed && via_proxy) {
+            diag.message = "could not resolve the proxy host '" + tcp_host + "' (from " + s.proxy->source + ")";
+            diag.hint = "Check the proxy setting (" + s.proxy->source +
+                        "): http://host:port of a proxy this machine can reach; unset it (or --proxy '') to connect "
+                        "directly.";
+            co_return errc::proxy_failed;
+        }
+        if (ec == errc::dns_failed && tcp_host != s.host) {
+            diag.message = "could not resolve the connect-to host '" + tcp_host + "'";
+            diag.hint = "Check the connect-to setting (--connect-to HOST:PORT): it names where to connect instead "
+                        "of the Site; the Site itself was not looked up.";
+        }
+        co_return ec;
+    }
     info_.resolve = detail::elapsed_since(t0);
 
     stream_.emplace(ex_, *s.tls_context);
@@ -257,7 +289,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
         close();
         if (cec == net::error::operation_aborted) co_return cec;
         if (cec == boost::beast::error::timeout) {
-            diag.message = "connecting to " + diag.host + " took longer than the connect timeout";
+            diag.message = "connecting to " + diag.host + " took longer than the connect timeout (" +
+                           detail::limit_text(s.timeouts.connect) + ")";
             diag.hint = std::string(default_hint(errc::timeout));
             co_return errc::timeout;
         }
@@ -315,7 +348,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
         close();
         if (hec == net::error::operation_aborted) co_return hec;
         if (hec == boost::beast::error::timeout) {
-            diag.message = "the TLS handshake with " + s.host + " took longer than the handshake timeout";
+            diag.message = "the TLS handshake with " + s.host + " took longer than the handshake timeout (" +
+                           detail::limit_text(s.timeouts.tls_handshake) + ")";
             diag.hint = std::string(default_hint(errc::timeout));
             co_return errc::timeout;
         }
@@ -383,7 +417,9 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::exchange(HttpR
             continue;
         }
         diag.host = settings_->host;
-        co_return detail::map_io_error(ec, "request", &limits, diag);
+        const error_code mapped = detail::map_io_error(ec, "request", &limits, diag);
+        if (mapped == errc::timeout) diag.message += " (" + detail::limit_text(settings_->timeouts.request) + ")";
+        co_return mapped;
     }
 }
 
