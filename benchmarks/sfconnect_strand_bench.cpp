@@ -60,6 +60,7 @@ struct Settings {
 struct Figures {
     std::string mode;
     std::size_t reply_kib = 0;
+    double parse_ms = 0;  // one json::parse of the reply alone, on one thread
     std::size_t requests = 0;
     std::size_t errors = 0;
     double wall_s = 0;
@@ -99,6 +100,19 @@ std::string make_reply(std::size_t bytes) {
     }
     out += "]}";
     return out;
+}
+
+/// Time of one boost::json::parse of `body` on this thread alone (median of 5): how long a reply of
+/// this size holds the strand in `strand` mode, on top of reading it.
+double parse_alone_ms(const std::string& body) {
+    std::vector<double> t;
+    for (int i = 0; i < 5; ++i) {
+        const auto t0 = Clock::now();
+        auto v = boost::json::parse(body);
+        t.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        if (!v.is_object()) throw std::runtime_error("the generated reply does not parse");
+    }
+    return percentile(t, 50);
 }
 
 struct Shared {
@@ -215,18 +229,18 @@ void print(const Figures& f, bool json) {
     const double mib = n * static_cast<double>(f.reply_kib) / 1024.0;
     if (json) {
         std::printf(
-            "{\"mode\":\"%s\",\"reply_kib\":%zu,\"requests\":%zu,\"errors\":%zu,\"wall_s\":%.6f,\"cpu_s\":%.6f,"
+            "{\"mode\":\"%s\",\"reply_kib\":%zu,\"parse_alone_ms\":%.3f,\"requests\":%zu,\"errors\":%zu,\"wall_s\":%.6f,\"cpu_s\":%.6f,"
             "\"requests_per_s\":%.3f,\"mib_per_s\":%.3f,\"latency_p50_ms\":%.3f,\"latency_p90_ms\":%.3f,"
             "\"latency_p99_ms\":%.3f,\"probes\":%zu,\"probe_p50_ms\":%.3f,\"probe_p90_ms\":%.3f,\"probe_p99_ms\":%.3f}\n",
-            f.mode.c_str(), f.reply_kib, f.requests, f.errors, f.wall_s, f.cpu_s, n / f.wall_s, mib / f.wall_s,
+            f.mode.c_str(), f.reply_kib, f.parse_ms, f.requests, f.errors, f.wall_s, f.cpu_s, n / f.wall_s, mib / f.wall_s,
             percentile(f.latency_ms, 50), percentile(f.latency_ms, 90), percentile(f.latency_ms, 99),
             f.probe_ms.size(), percentile(f.probe_ms, 50), percentile(f.probe_ms, 90), percentile(f.probe_ms, 99));
     } else {
         std::printf("%-8s %6zu KiB %5zu req %7.1f req/s %7.1f MiB/s  latency ms p50 %7.2f p90 %7.2f p99 %7.2f  "
-                    "probe ms p50 %6.2f p99 %6.2f (%zu)  cpu %.2f s%s\n",
+                    "probe ms p50 %6.2f p99 %6.2f (%zu)  cpu %.2f s  parse alone %.2f ms%s\n",
                     f.mode.c_str(), f.reply_kib, f.requests, n / f.wall_s, mib / f.wall_s, percentile(f.latency_ms, 50),
                     percentile(f.latency_ms, 90), percentile(f.latency_ms, 99), percentile(f.probe_ms, 50),
-                    percentile(f.probe_ms, 99), f.probe_ms.size(), f.cpu_s,
+                    percentile(f.probe_ms, 99), f.probe_ms.size(), f.cpu_s, f.parse_ms,
                     f.errors ? ("  ERRORS: " + std::to_string(f.errors)).c_str() : "");
     }
     std::fflush(stdout);
@@ -267,8 +281,10 @@ int main(int argc, char** argv) {
         for (unsigned r = 1; r <= set.rounds; ++r) {
             for (auto kib : set.reply_kib) {
                 const std::string body = make_reply(kib * 1024);
+                const double parse_ms = parse_alone_ms(body);
                 for (const auto& mode : set.modes) {
                     auto f = run_one(org, set, mode, kib, body);
+                    f.parse_ms = parse_ms;
                     errors += f.errors;
                     print(f, set.json);
                 }
