@@ -4,8 +4,10 @@
 // docs/design.md "Strand policy"). Several workers on a multi-threaded io_context issue REST GETs
 // with large JSON replies (served by the in-process emulator) in three set-ups:
 //   strand   one client shared by every worker; the library parses the JSON (today: on the strand)
-//   caller   one shared client; the reply comes as text/plain, so the library does not parse it,
-//            and each worker parses Response::body itself on the thread that resumed it
+//   caller-inline  one shared client; the reply comes as text/plain, so the library does not parse
+//            it, and each worker parses Response::body itself right where it was resumed: Asio's
+//            co_spawn dispatches the completion, so that is still inside the client's strand
+//   caller   the same, but the worker first posts itself to the io_context (leaves the strand)
 //   clients  one client per worker (each with its own strand); the library parses
 // A probe coroutine meanwhile sends small GETs (/services/oauth2/userinfo) on the shared client
 // (its own client in `clients`) and records their latency: what a large reply on the strand does
@@ -20,6 +22,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
@@ -51,7 +54,7 @@ struct Settings {
     unsigned threads = 4;
     unsigned workers = 4;
     std::vector<std::size_t> reply_kib{64, 1024, 4096};
-    std::vector<std::string> modes{"strand", "caller", "clients"};
+    std::vector<std::string> modes{"strand", "caller-inline", "caller", "clients"};
     std::size_t total_mib = 128;  // per configuration: requests = max(4 x workers, total / reply size)
     unsigned rounds = 3;
     bool json = false;
@@ -67,6 +70,7 @@ struct Figures {
     double wall_s = 0;
     double cpu_s = 0;         // whole process (the emulator's thread included)
     double client_cpu_s = 0;  // the io_context's threads only (the client, the workers, the probe)
+    unsigned max_parallel_parses = 0;  // caller modes: the most caller parses seen running at once
     std::vector<double> latency_ms;  // per large request, parse included
     std::vector<double> probe_ms;    // per small probe request
 };
@@ -129,9 +133,12 @@ struct Shared {
     std::atomic<std::size_t> next{0};                  // requests handed out so far
     std::atomic<unsigned> workers_left{0};
     std::atomic<std::size_t> errors{0};  // failed or malformed replies (never expected)
+    std::atomic<unsigned> parses_running{0};       // caller modes: parses in progress now
+    std::atomic<unsigned> max_parallel_parses{0};  // ... and the most seen at once
     Figures fig;
     std::vector<std::vector<double>> latencies;  // per worker, merged at the end
     bool caller_parses = false;
+    bool leave_strand = false;  // post before parsing (caller), or parse where resumed (caller-inline)
 };
 
 net::awaitable<void> worker(TokenClient& client, Shared& s, unsigned index) {
@@ -142,10 +149,20 @@ net::awaitable<void> worker(TokenClient& client, Shared& s, unsigned index) {
         auto op = client.async_request(target, net::as_tuple(net::use_awaitable));
         auto [ec, res] = co_await std::move(op);
         bool ok = !ec && res.status == 200;
+        if (s.leave_strand) {
+            // Asio's co_spawn dispatches the completion, so this coroutine was resumed inline inside
+            // the client's strand: until it suspends, the strand stays busy. A post lets it go.
+            co_await net::post(co_await net::this_coro::executor, net::use_awaitable);
+        }
         if (ok && s.caller_parses) {
-            // The caller's own parse, on whichever pool thread resumed this coroutine.
+            // The caller's own parse, on whichever pool thread resumed this coroutine. Counting the
+            // parses in progress shows whether they can overlap at all (inside the strand they cannot).
+            const unsigned now = ++s.parses_running;
+            for (unsigned seen = s.max_parallel_parses.load(); seen < now;)
+                if (s.max_parallel_parses.compare_exchange_weak(seen, now)) break;
             boost::system::error_code jec;
             res.json = boost::json::parse(res.body, jec);
+            --s.parses_running;
             ok = !jec;
         }
         ok = ok && res.json.is_object() && res.json.as_object().contains("records");
@@ -184,7 +201,8 @@ Figures run_one(Emulator& org, const Settings& set, const std::string& mode, std
     s.fig.mode = mode;
     s.fig.reply_kib = reply_kib;
     s.fig.requests = std::max<std::size_t>(4 * set.workers, set.total_mib * 1024 / reply_kib);
-    s.caller_parses = mode == "caller";
+    s.caller_parses = mode == "caller" || mode == "caller-inline";
+    s.leave_strand = mode == "caller";
     s.latencies.resize(set.workers);
 
     // One scripted reply per large request, queued before the clock starts.
@@ -233,6 +251,7 @@ Figures run_one(Emulator& org, const Settings& set, const std::string& mode, std
     s.fig.cpu_s = process_cpu_s() - cpu0;
     if (failure) std::rethrow_exception(failure);
     s.fig.errors = s.errors.load();
+    s.fig.max_parallel_parses = s.max_parallel_parses.load();
     for (auto& l : s.latencies) s.fig.latency_ms.insert(s.fig.latency_ms.end(), l.begin(), l.end());
     // The clients hold sockets and a strand of `io`: destroy them while it still exists.
     s.clients.clear();
@@ -249,16 +268,17 @@ void print(const Figures& f, bool json) {
         std::printf(
             "{\"mode\":\"%s\",\"reply_kib\":%zu,\"parse_alone_ms\":%.3f,\"requests\":%zu,\"errors\":%zu,\"wall_s\":%.6f,\"cpu_s\":%.6f,"
             "\"client_cpu_s\":%.6f,\"requests_per_s\":%.3f,\"mib_per_s\":%.3f,\"latency_p50_ms\":%.3f,\"latency_p90_ms\":%.3f,"
-            "\"latency_p99_ms\":%.3f,\"probes\":%zu,\"probe_p50_ms\":%.3f,\"probe_p90_ms\":%.3f,\"probe_p99_ms\":%.3f}\n",
+            "\"latency_p99_ms\":%.3f,\"probes\":%zu,\"probe_p50_ms\":%.3f,\"probe_p90_ms\":%.3f,\"probe_p99_ms\":%.3f,\"max_parallel_parses\":%u}\n",
             f.mode.c_str(), f.reply_kib, f.parse_ms, f.requests, f.errors, f.wall_s, f.cpu_s, f.client_cpu_s, n / f.wall_s, mib / f.wall_s,
             percentile(f.latency_ms, 50), percentile(f.latency_ms, 90), percentile(f.latency_ms, 99),
-            f.probe_ms.size(), percentile(f.probe_ms, 50), percentile(f.probe_ms, 90), percentile(f.probe_ms, 99));
+            f.probe_ms.size(), percentile(f.probe_ms, 50), percentile(f.probe_ms, 90), percentile(f.probe_ms, 99), f.max_parallel_parses);
     } else {
-        std::printf("%-8s %6zu KiB %5zu req %7.1f req/s %7.1f MiB/s  latency ms p50 %7.2f p90 %7.2f p99 %7.2f  "
-                    "probe ms p50 %6.2f p99 %6.2f (%zu)  cpu ms/req %.2f (client %.2f)  parse alone %.2f ms%s\n",
+        std::printf("%-13s %6zu KiB %5zu req %7.1f req/s %7.1f MiB/s  latency ms p50 %7.2f p90 %7.2f p99 %7.2f  "
+                    "probe ms p50 %6.2f p99 %6.2f (%zu)  cpu ms/req %.2f (client %.2f)  parse alone %.2f ms  "
+                    "parallel parses %u%s\n",
                     f.mode.c_str(), f.reply_kib, f.requests, n / f.wall_s, mib / f.wall_s, percentile(f.latency_ms, 50),
                     percentile(f.latency_ms, 90), percentile(f.latency_ms, 99), percentile(f.probe_ms, 50),
-                    percentile(f.probe_ms, 99), f.probe_ms.size(), f.cpu_s * 1e3 / n, f.client_cpu_s * 1e3 / n, f.parse_ms,
+                    percentile(f.probe_ms, 99), f.probe_ms.size(), f.cpu_s * 1e3 / n, f.client_cpu_s * 1e3 / n, f.parse_ms, f.max_parallel_parses,
                     f.errors ? ("  ERRORS: " + std::to_string(f.errors)).c_str() : "");
     }
     std::fflush(stdout);
@@ -269,8 +289,8 @@ void print(const Figures& f, bool json) {
 int main(int argc, char** argv) {
     Settings set;
     CLI::App app{"sfconnect-strand-bench: one TokenClient shared by a thread pool, large JSON replies; the library "
-                 "parsing on the client's strand (strand) vs the caller parsing on its own thread (caller) vs one "
-                 "client per worker (clients). Server: the in-process emulator. Prints one line per round, "
+                 "parsing on the client's strand (strand) vs the caller parsing where it is resumed (caller-inline: "
+                 "still inside the strand) or after a post off the strand (caller) vs one client per worker (clients). Server: the in-process emulator. Prints one line per round, "
                  "configuration and mode, interleaved."};
     app.add_option("--threads", set.threads, "io_context threads")->check(CLI::Range(1, 64))->capture_default_str();
     app.add_option("--workers", set.workers, "concurrent request loops")->check(CLI::Range(1, 64))->capture_default_str();
@@ -279,7 +299,7 @@ int main(int argc, char** argv) {
         ->delimiter(',')
         ->capture_default_str();
     app.add_option("--modes", set.modes, "set-ups to measure")
-        ->check(CLI::IsMember({"strand", "caller", "clients"}))
+        ->check(CLI::IsMember({"strand", "caller-inline", "caller", "clients"}))
         ->delimiter(',')
         ->capture_default_str();
     app.add_option("--total-mib", set.total_mib, "reply MiB per configuration (requests = max(4 x workers, this / size))")
