@@ -291,10 +291,11 @@ int main(int argc, char** argv) {
     CLI::App app{"sfconnect-strand-bench: one TokenClient shared by a thread pool, large JSON replies; the library "
                  "parsing on the client's strand (strand) vs the caller parsing where it is resumed (caller-inline: "
                  "still inside the strand) or after a post off the strand (caller) vs one client per worker (clients). Server: the in-process emulator. Prints one line per round, "
-                 "configuration and mode, interleaved."};
+                 "configuration and mode, interleaved. Exit status: 0 when every request succeeded, 1 otherwise, "
+                 "2 on usage errors."};
     app.add_option("--threads", set.threads, "io_context threads")->check(CLI::Range(1, 64))->capture_default_str();
     app.add_option("--workers", set.workers, "concurrent request loops")->check(CLI::Range(1, 64))->capture_default_str();
-    app.add_option("--reply-kib", set.reply_kib, "reply sizes in KiB (each at most 8192, the body limit)")
+    app.add_option("--reply-kib", set.reply_kib, "reply sizes in KiB (at most 8000: the default body limit is 8 MiB)")
         ->check(CLI::Range(1, 8000))
         ->delimiter(',')
         ->capture_default_str();
@@ -309,7 +310,12 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 100))
         ->capture_default_str();
     app.add_flag("--json", set.json, "one JSON object per line");
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int printed = app.exit(e);  // prints the help or the error
+        return printed == 0 ? 0 : 2;      // 2: usage error, as the other tools
+    }
 
     try {
         sfconnect::testing::EmulatorOptions eo;
