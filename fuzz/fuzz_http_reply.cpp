@@ -105,7 +105,7 @@ public:
         }
         open_ = false;
         diag.host = std::string(site_host);
-        co_return detail::map_io_error(rec, "request", &limits, diag);
+        co_return detail::map_io_error(rec, Phase::request, &limits, diag);
     }
     void close() noexcept { open_ = false; }
 

@@ -493,7 +493,7 @@ private:
             detail::wipe(req.body());
             if (options_.use_basic_auth) wipe_authorization(req);
             if (ec) {
-                diag.phase = diag.phase.empty() ? "token" : diag.phase;
+                if (diag.phase == Phase::none) diag.phase = Phase::token;
                 co_return TokenPtr{};
             }
             const int status = static_cast<int>(res.result_int());
@@ -501,7 +501,7 @@ private:
                 ec = errc::redirected;
                 diag.http_status = status;
                 diag.host = detail::location_host(res[http::field::location]);
-                diag.phase = "token";
+                diag.phase = Phase::token;
                 diag.message = "the token endpoint redirected to '" + (diag.host.empty() ? std::string("?") : diag.host) +
                                "'; sfconnect never sends credentials to another host";
                 diag.hint = std::string(default_hint(errc::redirected));
@@ -512,7 +512,7 @@ private:
             detail::wipe(res.body());
             if (!parsed) {
                 ec = parsed.error();
-                if (diag.phase.empty()) diag.phase = "token";
+                if (diag.phase == Phase::none) diag.phase = Phase::token;
                 co_return TokenPtr{};
             }
             ec = {};
@@ -634,7 +634,7 @@ private:
                 if (k.empty() || detail::has_crlf_or_nul(k) || detail::has_crlf_or_nul(v)) {
                     diag.message = "request header '" + k.substr(0, 60) +
                                    "' contains CR, LF or NUL (or an empty name) and was not sent";
-                    diag.phase = "api";
+                    diag.phase = Phase::api;
                     co_return make_error_code(boost::system::errc::invalid_argument);
                 }
             }
@@ -686,7 +686,7 @@ private:
                             out.json = boost::json::parse(out.body, jec);
                             if (jec) {
                                 diag.http_status = status;
-                                diag.phase = "api";
+                                diag.phase = Phase::api;
                                 diag.message = "the reply says it is JSON but does not parse (" + jec.message() + ")";
                                 diag.hint = std::string(default_hint(errc::bad_response));
                                 co_return errc::bad_response;
@@ -723,7 +723,7 @@ private:
                 }
                 // Transport failures keep the phase the transport named ("request": timeouts, lost
                 // connections, size limits), as Timeouts and the troubleshooting table document.
-                if (diag.phase.empty()) diag.phase = "api";
+                if (diag.phase == Phase::none) diag.phase = Phase::api;
                 co_return ec;
             }
         }
@@ -831,7 +831,7 @@ private:
                 const auto* obj = jec ? nullptr : v.if_object();
                 if (!obj) {
                     diag->message = "the introspection reply is not a JSON object";
-                    diag->phase = "introspect";
+                    diag->phase = Phase::introspect;
                     ec = errc::bad_response;
                 } else {
                     auto str = [&](const char* k) {

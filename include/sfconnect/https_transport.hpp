@@ -125,7 +125,7 @@ inline std::string base64_encode(std::string_view in) {
 }
 
 /// Maps an I/O error of `phase` to sfconnect's vocabulary (timeout, connection_lost, bad_response...).
-SFCONNECT_DECL error_code map_io_error(const error_code& ec, std::string_view phase, const ExchangeLimits* limits,
+SFCONNECT_DECL error_code map_io_error(const error_code& ec, Phase phase, const ExchangeLimits* limits,
                                        Diagnostics& diag);
 }  // namespace detail
 

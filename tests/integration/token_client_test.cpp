@@ -297,7 +297,7 @@ TEST_CASE("a server that never answers hits the request timeout", "[client][time
     auto out = get_token(client, io);
     const auto took = std::chrono::steady_clock::now() - t0;
     CHECK(out.ec == errc::timeout);
-    CHECK(out.diag.phase == "request");
+    CHECK(out.diag.phase == Phase::request);
     CHECK(took >= 250ms);
     CHECK(took < 3s);
 }
@@ -453,7 +453,7 @@ TEST_CASE("TLS: wrong host, untrusted CA, expired certificate are all tls_failed
         TokenClient client(io.get_executor(), Site::parse(emu.site()).value(), creds_for(emu), o);
         auto out = get_token(client, io);
         CHECK(out.ec == errc::tls_failed);
-        CHECK(out.diag.phase == "tls_handshake");
+        CHECK(out.diag.phase == Phase::tls_handshake);
         CHECK(emu.stats().token_requests == 0);  // the secret never left
         INFO(out.diag.message);
     }
@@ -582,13 +582,13 @@ TEST_CASE("connection refused and unresolvable hosts", "[client][connect]") {
     TokenClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds, o);
     auto out = get_token(client, io);
     CHECK(out.ec == errc::connect_failed);
-    CHECK(out.diag.phase == "connect");
+    CHECK(out.diag.phase == Phase::connect);
 
     o.connect_to = "no-such-host.invalid:443";
     TokenClient client2(io.get_executor(), Site("acme.my.salesforce.com"), creds, o);
     auto dns = get_token(client2, io);
     CHECK(dns.ec == errc::dns_failed);
-    CHECK(dns.diag.phase == "resolve");
+    CHECK(dns.diag.phase == Phase::resolve);
 }
 
 TEST_CASE("every completion-token style works", "[client][tokens]") {
@@ -654,4 +654,45 @@ TEST_CASE("the throwing flavour carries the diagnostics, never a secret", "[clie
     CHECK(what.find("no_run_as_user") != std::string::npos);
     CHECK(diag.hint.find("Run As") != std::string::npos);
     CHECK(what.find(emu.consumer_secret()) == std::string::npos);
+}
+
+TEST_CASE("option problems are phase 'setup' and nothing is connected", "[client][setup]") {
+    Emulator emu;
+    emu.start();
+    net::io_context io;
+    struct Row {
+        const char* name;
+        TokenClientOptions options;
+        error_code expected;
+    };
+    std::vector<Row> rows;
+    auto bad_ca = options_for(emu);
+    bad_ca.ca_file = "/nonexistent/sfconnect-test-ca.pem";
+    rows.push_back({"unreadable CA file", bad_ca, errc::tls_failed});
+    auto bad_pem = options_for(emu);
+    bad_pem.ca_pem = "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n";
+    rows.push_back({"unusable CA PEM", bad_pem, errc::tls_failed});
+    auto bad_proxy = options_for(emu);
+    bad_proxy.proxy = "https://proxy.invalid:443";
+    rows.push_back({"bad proxy URL", bad_proxy, errc::proxy_failed});
+    auto bad_connect_to = options_for(emu);
+    bad_connect_to.connect_to = "no-port-here";
+    rows.push_back({"bad connect-to", bad_connect_to, errc::invalid_site});
+    for (auto& row : rows) {
+        INFO(row.name);
+        TokenClient client(io.get_executor(), Site::parse(emu.site()).value(), creds_for(emu), row.options);
+        auto out = get_token(client, io);
+        CHECK(out.ec == row.expected);
+        CHECK(out.diag.phase == Phase::setup);
+        CHECK(to_string(out.diag.phase) == "setup");
+        Diagnostics cdiag;
+        error_code cec;
+        client.async_connect(cdiag, [&](error_code ec, ConnectInfo) { cec = ec; });
+        io.restart();
+        io.run();
+        CHECK(cec == row.expected);
+        CHECK(cdiag.phase == Phase::setup);
+        CHECK(client.stats().connections == 0);
+    }
+    CHECK(emu.stats().connections_accepted == 0);
 }

@@ -192,7 +192,7 @@ public:
     error_code fail(error_code ec, std::string message, bool with_excerpt = false) {
         diag_.clear();
         diag_.http_status = status_;
-        diag_.phase = "token";
+        diag_.phase = Phase::token;
         diag_.message = std::move(message);
         diag_.hint = std::string(default_hint(ec));
         if (with_excerpt)

@@ -292,12 +292,12 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail
     const double connect_total = ms_since(t0);
     const double tcp_ms = to_ms(info.resolve + info.connect + info.proxy);
     if (cec) {
-        if (diag.phase == "tls_handshake") {
-            if (client.stats().connections == 0) {
-                // The TLS settings themselves are unusable (CA file, PEM): nothing was connected.
-                rep.steps[connect_step].detail = "not attempted: the TLS settings are invalid";
-                co_return finish_report(rep, secret, fail(rep, tls_step, connect_total, cec, diag));
-            }
+        if (diag.phase == Phase::setup && cec == errc::tls_failed) {
+            // The TLS settings themselves are unusable (CA file, PEM): nothing was connected.
+            rep.steps[connect_step].detail = "not attempted: the TLS settings are invalid";
+            co_return finish_report(rep, secret, fail(rep, tls_step, connect_total, cec, diag));
+        }
+        if (diag.phase == Phase::tls_handshake) {
             mark_passed(rep.steps[connect_step], tcp_ms, info.peer + (info.via_proxy ? " via proxy" : ""));
             co_return finish_report(rep, secret, fail(rep, tls_step, std::max(0.0, connect_total - tcp_ms), cec, diag));
         }
@@ -339,7 +339,7 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail
     if (!aec && !api_res.json.is_object()) {
         aec = errc::bad_response;
         diag.clear();
-        diag.phase = "api";
+        diag.phase = Phase::api;
         diag.http_status = api_res.status;
         diag.message = "GET /services/data/v" + std::string(check_options.api_version.str()) +
                        "/ did not answer with a JSON object";
@@ -380,7 +380,7 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail
         if (!obj || who.user_id.empty() || who.organization_id.empty() || who.username.empty()) {
             iec = errc::bad_response;
             diag.clear();
-            diag.phase = "identity";
+            diag.phase = Phase::identity;
             diag.http_status = id_res.status;
             diag.message = obj ? "the userinfo reply lacks user_id, organization_id or preferred_username"
                                : "GET /services/oauth2/userinfo did not answer with a JSON object";
