@@ -10,7 +10,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/core_names.h>
 #include <openssl/params.h>
 
@@ -280,7 +279,7 @@ inline const EVP_MAC_CTX* hmac_sha256_template() {
     return ctx;
 }
 
-// HMAC-SHA256 through the template; false if OpenSSL refuses (the caller then uses HMAC()).
+// HMAC-SHA256 through the template; false if OpenSSL refuses.
 inline bool hmac_sha256(std::string_view key, std::string_view message, unsigned char* out, std::size_t& out_len) {
     const EVP_MAC_CTX* tmpl = hmac_sha256_template();
     if (tmpl == nullptr) return false;
@@ -304,16 +303,8 @@ SFCONNECT_DECL std::string compute_token_signature(const Secret& consumer_secret
     const std::string_view key = consumer_secret.reveal();
     unsigned char mac[EVP_MAX_MD_SIZE];
     std::size_t mac_size = 0;
-    unsigned int mac_len = 0;
-    if (detail::token_reply::hmac_sha256(key, message, mac, mac_size)) {
-        mac_len = static_cast<unsigned int>(mac_size);
-    } else {
-        // OpenSSL 3 rejects a null key pointer even with length 0, hence data() of a non-null view.
-        const unsigned char* key_ptr = reinterpret_cast<const unsigned char*>(key.empty() ? "" : key.data());
-        if (HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()),
-                 reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &mac_len) == nullptr)
-            return {};
-    }
+    if (!detail::token_reply::hmac_sha256(key, message, mac, mac_size)) return {};  // OpenSSL refused
+    const auto mac_len = static_cast<unsigned int>(mac_size);
     unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
     const int n = EVP_EncodeBlock(b64, mac, static_cast<int>(mac_len));
     OPENSSL_cleanse(mac, sizeof mac);
