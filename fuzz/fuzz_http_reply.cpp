@@ -115,6 +115,7 @@ private:
     ConnectInfo info_;
 };
 
+static_assert(sfconnect::Transport<FuzzTransport>);
 using FuzzClient = BasicTokenClient<FuzzTransport>;
 
 constexpr std::size_t read_sizes[] = {1, 2, 3, 7, 16, 64, 512, 0};

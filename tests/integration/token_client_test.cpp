@@ -696,3 +696,65 @@ TEST_CASE("option problems are phase 'setup' and nothing is connected", "[client
     }
     CHECK(emu.stats().connections_accepted == 0);
 }
+
+TEST_CASE("a deferred refresh that is never run leaves the cached token alone", "[client][refresh]") {
+    Emulator emu;
+    emu.start();
+    net::io_context io;
+    TokenClient client(io.get_executor(), Site::parse(emu.site()).value(), creds_for(emu), options_for(emu));
+    auto first = get_token(client, io);
+    REQUIRE_FALSE(first.ec);
+    Diagnostics diag;
+    {
+        auto never_run = client.async_refresh_token(diag, net::deferred);
+        (void)never_run;
+    }
+    CHECK(client.cached_token() == first.token);
+    CHECK(emu.stats().token_requests == 1);
+
+    // Run, the refresh drops the token and fetches a new one.
+    auto refresh = client.async_refresh_token(diag, net::deferred);
+    TokenPtr refreshed;
+    std::move(refresh)([&](error_code ec, TokenPtr t) {
+        CHECK_FALSE(ec);
+        refreshed = std::move(t);
+    });
+    io.restart();
+    io.run();
+    REQUIRE(refreshed);
+    CHECK(refreshed != first.token);
+    CHECK(client.cached_token() == refreshed);
+    CHECK(emu.stats().token_requests == 2);
+}
+
+TEST_CASE("co_await async_*(use_awaitable) throws ErrorWithDiagnostics", "[client][errors]") {
+    Emulator emu;
+    emu.start();
+    net::io_context io;
+    TokenClient client(io.get_executor(), Site::parse(emu.site()).value(), creds_for(emu), options_for(emu));
+    std::string token_hint, request_message;
+    int request_status = 0;
+    net::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+            emu.set_scenario(Scenario::no_run_as_user);
+            try {
+                co_await client.async_get_token(net::use_awaitable);
+            } catch (const ErrorWithDiagnostics& e) {
+                token_hint = e.diagnostics().hint;
+            }
+            emu.set_scenario(Scenario::healthy);  // (the test options hold no errors)
+            emu.push_fault(Route::api, Fault::reply_with(404, R"([{"message":"nope","errorCode":"NOT_FOUND"}])"));
+            try {
+                co_await client.async_request(version_root, net::use_awaitable);
+            } catch (const ErrorWithDiagnostics& e) {
+                request_message = e.diagnostics().server_message;
+                request_status = e.diagnostics().http_status.value_or(0);
+            }
+        },
+        net::detached);
+    io.run();
+    CHECK(token_hint.find("Run As") != std::string::npos);
+    CHECK(request_message == "nope");
+    CHECK(request_status == 404);
+}

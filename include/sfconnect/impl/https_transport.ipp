@@ -159,7 +159,6 @@ SFCONNECT_DECL void HttpsTransport::close() noexcept {
     stream_.reset();
     buffer_.clear();
     connected_ = false;
-    requests_on_connection_ = 0;
 }
 
 SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::resolve(
@@ -360,7 +359,6 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::exchange(HttpR
         auto& tcp = boost::beast::get_lowest_layer(*stream_);
         // One deadline covers writing the request and reading the whole reply.
         tcp.expires_after(settings_->timeouts.request);
-        ++requests_on_connection_;
         auto [wec, wn] = co_await http::async_write(*stream_, req, net::as_tuple(net::use_awaitable));
         (void)wn;
         error_code ec = wec;
