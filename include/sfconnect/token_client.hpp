@@ -8,8 +8,9 @@
 ///
 /// TokenClient is type-erased (any_io_executor, any_completion_handler), Boost.Redis style: with
 /// SFCONNECT_SEPARATE_COMPILATION this header includes neither Beast's TLS stack nor OpenSSL, and the
-/// HTTPS client is compiled once, in the TU that includes <sfconnect/src.hpp>. The template behind
-/// it, BasicTokenClient<Transport, Clock> (<sfconnect/basic_token_client.hpp>), takes custom transports.
+/// HTTPS client is compiled once, in the TU that includes <sfconnect/src.hpp>. Its template sibling,
+/// BasicTokenClient<Transport, Clock> (<sfconnect/basic_token_client.hpp>), has the same operations
+/// and core and takes custom transports.
 
 #include <sfconnect/access_token.hpp>
 #include <sfconnect/connect_info.hpp>
