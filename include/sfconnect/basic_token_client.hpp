@@ -20,8 +20,8 @@
 #include <sfconnect/token_client_options.hpp>
 #include <sfconnect/token_client_types.hpp>
 #include <sfconnect/transport.hpp>
+#include <sfconnect/client_operations.hpp>
 #include <sfconnect/detail/client_core.hpp>
-#include <sfconnect/detail/client_surface.hpp>
 
 #include <chrono>
 #include <memory>
@@ -35,10 +35,10 @@ namespace sfconnect {
 /// multi-threaded io_context. Destroying the client never revokes the cached token.
 ///
 /// The operations (async_get_token, async_request, async_connect, async_revoke, async_introspect and
-/// the throwing get_token() and request()) are shared with TokenClient: see detail::client_surface.
+/// the throwing get_token() and request()) are shared with TokenClient: see ClientOperations.
 template <class Transport = HttpsTransport, class Clock = std::chrono::steady_clock>
 class BasicTokenClient
-    : public detail::client_surface<BasicTokenClient<Transport, Clock>,
+    : public ClientOperations<BasicTokenClient<Transport, Clock>,
                                     std::shared_ptr<detail::client_core<Transport, Clock>>> {
     static_assert(sfconnect::Transport<Transport>, "Transport does not model sfconnect::Transport");
 
@@ -85,9 +85,9 @@ public:
 private:
     using core_type = detail::client_core<Transport, Clock>;
     using handle_type = std::shared_ptr<core_type>;
-    friend class detail::client_surface<BasicTokenClient, handle_type>;
+    friend class ClientOperations<BasicTokenClient, handle_type>;
 
-    // ---- the hooks of client_surface ----------------------------------------------------------------
+    // ---- the hooks of ClientOperations ----------------------------------------------------------------
     handle_type handle() const { return core_; }
     static TokenPtr try_cached(const handle_type& c) { return c->try_cached(); }
     static const executor_type& executor_of(const handle_type& c) noexcept { return c->executor(); }

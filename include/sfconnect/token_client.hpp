@@ -13,6 +13,7 @@
 /// and core and takes custom transports.
 
 #include <sfconnect/access_token.hpp>
+#include <sfconnect/client_operations.hpp>
 #include <sfconnect/connect_info.hpp>
 #include <sfconnect/consumer_credentials.hpp>
 #include <sfconnect/diagnostics.hpp>
@@ -23,7 +24,6 @@
 #include <sfconnect/site.hpp>
 #include <sfconnect/token_client_options.hpp>
 #include <sfconnect/token_client_types.hpp>
-#include <sfconnect/detail/client_surface.hpp>
 #include <sfconnect/detail/config.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -44,8 +44,8 @@ struct token_client_state;  // the client core over HttpsTransport (impl/token_c
 ///
 /// The operations (async_get_token, async_refresh_token, async_request, async_connect, async_revoke,
 /// async_introspect and the throwing get_token() and request()) are shared with BasicTokenClient:
-/// see detail::client_surface. Every throwing spelling throws ErrorWithDiagnostics.
-class TokenClient : public detail::client_surface<TokenClient, std::shared_ptr<detail::token_client_state>> {
+/// see ClientOperations. Every throwing spelling throws ErrorWithDiagnostics.
+class TokenClient : public ClientOperations<TokenClient, std::shared_ptr<detail::token_client_state>> {
 public:
     /// The executor given at construction.
     using executor_type = boost::asio::any_io_executor;
@@ -81,7 +81,7 @@ public:
 
 private:
     using handle_type = std::shared_ptr<detail::token_client_state>;
-    friend class detail::client_surface<TokenClient, handle_type>;
+    friend class ClientOperations<TokenClient, handle_type>;
 
     using token_handler = boost::asio::any_completion_handler<void(error_code, TokenPtr)>;
     using response_handler = boost::asio::any_completion_handler<void(error_code, Response)>;
@@ -89,7 +89,7 @@ private:
     using revoke_handler = boost::asio::any_completion_handler<void(error_code, bool)>;
     using introspect_handler = boost::asio::any_completion_handler<void(error_code, Introspection)>;
 
-    // ---- the hooks of client_surface: handlers are type-erased here and the HTTPS client behind
+    // ---- the hooks of ClientOperations: handlers are type-erased here and the HTTPS client behind
     // them is compiled once (in src.hpp's TU with SFCONNECT_SEPARATE_COMPILATION) ----------------------
     handle_type handle() const { return state_; }
     SFCONNECT_DECL static TokenPtr try_cached(const handle_type& s);

@@ -1,10 +1,12 @@
 // Copyright (c) 2026 sfconnect developers. Distributed under the Boost Software License, Version 1.0.
-#ifndef SFCONNECT_DETAIL_CLIENT_SURFACE_HPP
-#define SFCONNECT_DETAIL_CLIENT_SURFACE_HPP
+#ifndef SFCONNECT_CLIENT_OPERATIONS_HPP
+#define SFCONNECT_CLIENT_OPERATIONS_HPP
 
-// The public operations of TokenClient and BasicTokenClient, written and documented once (CRTP).
-// The derived client supplies the initiations; this base owns the completion-token dispatch: the
-// use_awaitable fast path for a fresh cached token, the throwing use_awaitable spelling (always
+/// @file
+/// ClientOperations: the operations of TokenClient and BasicTokenClient, written and documented once.
+
+// The derived client supplies the initiations (CRTP); this base owns the completion-token dispatch:
+// the use_awaitable fast path for a fresh cached token, the throwing use_awaitable spelling (always
 // ErrorWithDiagnostics) and the throwing conveniences.
 //
 // Derived provides (the base is its friend) `Handle handle() const`: a shared pointer to its state,
@@ -38,10 +40,12 @@
 #include <type_traits>
 #include <utility>
 
-namespace sfconnect::detail {
+namespace sfconnect {
 
+/// The operations shared by TokenClient and BasicTokenClient (their common base; not used on its
+/// own). `Derived` is the client, `Handle` the shared pointer to its state that every operation holds.
 template <class Derived, class Handle>
-class client_surface {
+class ClientOperations {
 public:
     /// Gets an access token: the cached one while fresh; otherwise one shared fetch for all callers.
     /// Completion signature: void(error_code, TokenPtr). With `use_awaitable` or
@@ -136,8 +140,10 @@ public:
     }
 
 protected:
-    client_surface() = default;
-    ~client_surface() = default;
+    /// Only the clients derive from it.
+    ClientOperations() = default;
+    /// Not deleted through the base.
+    ~ClientOperations() = default;
 
 private:
     using handle_type = Handle;
@@ -149,7 +155,7 @@ private:
     // goes to async_initiate as it is.
     template <class T, class Init, class CompletionToken>
     auto dispatch(Init init, Diagnostics* diag, CompletionToken&& token) {
-        using traits = awaitable_token<std::decay_t<CompletionToken>>;
+        using traits = detail::awaitable_token<std::decay_t<CompletionToken>>;
         if constexpr (traits::plain) {
             return throwing<T, typename traits::executor_type>(std::move(init), self(), diag);
         } else {
@@ -201,7 +207,7 @@ private:
 
     template <class CompletionToken>
     auto get_token_dispatch(Diagnostics* diag, bool refresh, CompletionToken&& token) {
-        using traits = awaitable_token<std::decay_t<CompletionToken>>;
+        using traits = detail::awaitable_token<std::decay_t<CompletionToken>>;
         if constexpr (traits::plain) {
             return get_token_coro<typename traits::executor_type>(self(), diag, refresh);
         } else if constexpr (traits::tuple) {
@@ -243,6 +249,6 @@ private:
     }
 };
 
-}  // namespace sfconnect::detail
+}  // namespace sfconnect
 
 #endif
