@@ -227,6 +227,7 @@ private:
                     count_exchange(act.what);
                     if (sent_at) *sent_at = Clock::now();
                     io = co_await exchange(algo.request(), algo.response(), act.limits, diag);
+                    if (io && diag.phase == Phase::none) diag.phase = phase_of(act.what);
                     break;
                 case sansio::action_kind::sleep:
                     ++stats_.retries;
@@ -263,6 +264,17 @@ private:
             return std::string("401 INVALID_SESSION_ID: token dropped, fetching a new one, replaying once");
         });
         invalidate(tok.get());
+    }
+
+    // The phase of a failed exchange that no transport phase covers (a custom transport that names
+    // none, a client shut down while waiting for a connection): what the runner was doing.
+    static Phase phase_of(sansio::exchange_kind what) noexcept {
+        switch (what) {
+            case sansio::exchange_kind::token_request: return Phase::token;
+            case sansio::exchange_kind::api_request: return Phase::api;
+            case sansio::exchange_kind::oauth_form: return Phase::none;
+        }
+        return Phase::none;
     }
 
     void count_exchange(sansio::exchange_kind what) {

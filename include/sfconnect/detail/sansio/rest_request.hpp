@@ -91,7 +91,6 @@ public:
                 }
                 // Transport failures keep the phase the transport named ("request": timeouts, lost
                 // connections, size limits), as Timeouts and the troubleshooting table document.
-                if (diag.phase == Phase::none) diag.phase = Phase::api;
                 return action::done(ec);
             }
             case state::slept: break;

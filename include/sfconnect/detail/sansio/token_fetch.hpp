@@ -81,11 +81,7 @@ private:
         namespace http = boost::beast::http;
         wipe(req_.body());
         wipe_authorization(req_);
-        // The transport names its own phase (resolve ... request); setup and shutdown are the token's.
-        if (io) {
-            if (diag.phase == Phase::none) diag.phase = Phase::token;
-            return io;
-        }
+        if (io) return io;  // with the transport's phase (resolve ... request)
         const int status = static_cast<int>(res_.result_int());
         if (status >= 300 && status < 400) {
             diag.http_status = status;
