@@ -16,6 +16,7 @@
 #include <sfconnect/sfconnect.hpp>
 #include <sfconnect/testing/client_setup.hpp>
 #include <sfconnect/testing/emulator.hpp>
+#include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
 
 #include <CLI/CLI.hpp>
 

@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     sfconnect::Diagnostics diag;
     client.async_connect(diag, [&](sfconnect::error_code ec, sfconnect::ConnectInfo info) {
         if (ec) {
-            std::cerr << "connect failed in phase " << diag.phase << ": " << sfconnect::to_string(ec, diag)
+            std::cerr << "connect failed in phase " << sfconnect::to_string(diag.phase) << ": " << sfconnect::to_string(ec, diag)
                       << "\nHow to fix: " << diag.hint << '\n';
             return;
         }

@@ -12,7 +12,7 @@ namespace {
 
 void check_common(const error_code& ec, const Diagnostics& d, const fuzz::ReplyInput& in, std::string_view phase) {
     check(fuzz::is_known_code(ec), "an error parser returned an unknown code", ec.message());
-    check(d.phase == phase, "wrong phase", d.phase);
+    check(to_string(d.phase) == phase, "wrong phase", to_string(d.phase));
     check(d.http_status == in.status, "diagnostics without the HTTP status");
     check(!d.message.empty(), "no message");
     // The hint starts with the code's general hint (then may refine it).

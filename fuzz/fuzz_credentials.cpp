@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     check(c.error() == errc::invalid_credentials, "create() failed with another error", c.error().message());
-    check(d.phase == "credentials" && !d.message.empty() && !d.hint.empty(), "incomplete credential diagnostics",
+    check(d.phase == Phase::credentials && !d.message.empty() && !d.hint.empty(), "incomplete credential diagnostics",
           d.message);
     fuzz::check_printable(d.message, "a credential message contains control characters");
     check(d.message.size() < 400, "a credential message grows with the input", d.message);

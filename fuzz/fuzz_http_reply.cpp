@@ -105,7 +105,7 @@ public:
         }
         open_ = false;
         diag.host = std::string(site_host);
-        co_return detail::map_io_error(rec, "request", &limits, diag);
+        co_return detail::map_io_error(rec, Phase::request, &limits, diag);
     }
     void close() noexcept { open_ = false; }
 
@@ -115,6 +115,7 @@ private:
     ConnectInfo info_;
 };
 
+static_assert(sfconnect::Transport<FuzzTransport>);
 using FuzzClient = BasicTokenClient<FuzzTransport>;
 
 constexpr std::size_t read_sizes[] = {1, 2, 3, 7, 16, 64, 512, 0};

@@ -35,7 +35,7 @@ void check_accepted(const Site& s, std::string_view input, bool known_only) {
 
 void check_rejected(const error_code& ec, const Diagnostics& d, std::string_view input, bool known_only) {
     check(ec == errc::invalid_site, "Site::parse failed with another error than invalid_site", ec.message());
-    check(d.phase == "site", "Site diagnostics without phase 'site'", d.phase);
+    check(d.phase == Phase::site, "Site diagnostics without phase 'site'", to_string(d.phase));
     check(!d.message.empty() && !d.hint.empty(), "Site diagnostics without message or hint", input);
     fuzz::check_printable(d.message, "a Site message contains control characters");
     // Quoting is capped: the message never grows with the input.

@@ -85,7 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const error_code ec = r.error();
     check(fuzz::is_known_code(ec), "parse_token_reply returned an unknown error", ec.message());
     check(ec.category() != api_category(), "a token reply mapped to a REST API error", ec.message());
-    check(diag.phase == "token", "token diagnostics without phase 'token'", diag.phase);
+    check(diag.phase == Phase::token, "token diagnostics without phase 'token'", to_string(diag.phase));
     check(diag.http_status == in.status, "token diagnostics without the HTTP status");
     check(!diag.message.empty() && diag.message != "stale" && !diag.hint.empty(), "incomplete token diagnostics",
           diag.message);

@@ -7,6 +7,7 @@
 
 #include <sfconnect/detail/config.hpp>
 #include <sfconnect/error.hpp>
+#include <sfconnect/phase.hpp>
 
 #include <optional>
 #include <string>
@@ -27,8 +28,8 @@ struct Diagnostics {
     std::string server_message;
     /// HTTP status of the reply that caused the error, when there was one.
     std::optional<int> http_status;
-    /// The phase that failed: "site", "resolve", "connect", "proxy", "tls_handshake", "request", ...
-    std::string phase;
+    /// The phase that failed (Phase::none when none applies); to_string(phase) gives its stable name.
+    Phase phase = Phase::none;
     /// The host involved where it matters (the redirect's Location host, the proxy, the peer).
     std::string host;
 
@@ -39,7 +40,7 @@ struct Diagnostics {
     /// True when no field is set.
     bool empty() const noexcept {
         return message.empty() && hint.empty() && server_error.empty() && server_message.empty() &&
-               !http_status && phase.empty() && host.empty();
+               !http_status && phase == Phase::none && host.empty();
     }
 };
 

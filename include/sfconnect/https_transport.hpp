@@ -9,6 +9,7 @@
 #include <sfconnect/connect_info.hpp>
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/error.hpp>
+#include <sfconnect/http_message.hpp>
 #include <sfconnect/token_client_options.hpp>
 #include <sfconnect/detail/encoding.hpp>
 #include <sfconnect/detail/proxy_config.hpp>
@@ -36,17 +37,6 @@
 #include <string>
 
 namespace sfconnect {
-
-/// The request type the transports send.
-using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
-/// The reply type the transports return.
-using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
-
-/// Size limits for one reply; exceeding either fails with errc::bad_response.
-struct ExchangeLimits {
-    std::size_t header_bytes = 16 * 1024;  ///< status line + headers
-    std::size_t body_bytes = 8 * 1024 * 1024;  ///< body (checked before buffering the excess)
-};
 
 /// Connection settings shared by every transport of one client (built by make_transport_settings).
 struct TransportSettings {
@@ -83,8 +73,6 @@ public:
     bool is_open() const noexcept { return stream_.has_value() && connected_; }
     /// How the current (or last) connection was made.
     const ConnectInfo& connect_info() const noexcept { return info_; }
-    /// Requests sent on the current connection (a value > 1 shows keep-alive reuse).
-    std::size_t requests_on_connection() const noexcept { return requests_on_connection_; }
 
     /// Resolves, connects (through the proxy if any) and completes the verified TLS handshake.
     boost::asio::awaitable<error_code> connect(Diagnostics& diag);
@@ -112,12 +100,11 @@ private:
     std::shared_ptr<std::string> verify_failure_ = std::make_shared<std::string>();
     ConnectInfo info_;
     bool connected_ = false;
-    std::size_t requests_on_connection_ = 0;
 };
 
 namespace detail {
 /// Maps an I/O error of `phase` to sfconnect's vocabulary (timeout, connection_lost, bad_response...).
-SFCONNECT_DECL error_code map_io_error(const error_code& ec, std::string_view phase, const ExchangeLimits* limits,
+SFCONNECT_DECL error_code map_io_error(const error_code& ec, Phase phase, const ExchangeLimits* limits,
                                        Diagnostics& diag);
 }  // namespace detail
 

@@ -8,10 +8,12 @@
 ///
 /// TokenClient is type-erased (any_io_executor, any_completion_handler), Boost.Redis style: with
 /// SFCONNECT_SEPARATE_COMPILATION this header includes neither Beast's TLS stack nor OpenSSL, and the
-/// HTTPS client is compiled once, in the TU that includes <sfconnect/src.hpp>. The template behind
-/// it, BasicTokenClient<Transport, Clock> (<sfconnect/basic_token_client.hpp>), takes custom transports.
+/// HTTPS client is compiled once, in the TU that includes <sfconnect/src.hpp>. Its template sibling,
+/// BasicTokenClient<Transport, Clock> (<sfconnect/basic_token_client.hpp>), has the same operations
+/// and core and takes custom transports.
 
 #include <sfconnect/access_token.hpp>
+#include <sfconnect/client_operations.hpp>
 #include <sfconnect/connect_info.hpp>
 #include <sfconnect/consumer_credentials.hpp>
 #include <sfconnect/diagnostics.hpp>
@@ -26,33 +28,31 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/append.hpp>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/system/system_error.hpp>
 
 #include <memory>
-#include <tuple>
-#include <type_traits>
 #include <utility>
 
 namespace sfconnect {
 
+namespace detail {
+struct token_client_state;  // the client core over HttpsTransport (impl/token_client.ipp)
+}  // namespace detail
+
 /// The client: verified HTTPS to the org, the steady clock, type-erased handlers and executor.
 /// Thread-safe: one client may be shared by coroutines on a multi-threaded io_context.
 /// Destroying the client never revokes the cached token.
-class TokenClient {
+///
+/// The operations (async_get_token, async_refresh_token, async_request, async_connect, async_revoke,
+/// async_introspect and the throwing get_token() and request()) are shared with BasicTokenClient:
+/// see ClientOperations. Every throwing spelling throws ErrorWithDiagnostics.
+class TokenClient : public ClientOperations<TokenClient, std::shared_ptr<detail::token_client_state>> {
 public:
     /// The executor given at construction.
     using executor_type = boost::asio::any_io_executor;
 
     /// Creates a client for `site` with `credentials`. No I/O happens until the first operation.
-    /// Option problems (unreadable CA file, bad proxy URL) are reported by every operation.
+    /// Option problems (unreadable CA file, bad proxy URL) are reported by every operation, with
+    /// Diagnostics::phase Phase::setup.
     SFCONNECT_DECL TokenClient(executor_type ex, Site site, ConsumerCredentials credentials,
                                TokenClientOptions options = {});
 
@@ -73,99 +73,15 @@ public:
     /// A snapshot of the counters.
     SFCONNECT_DECL TokenClientStats stats() const;
 
-    /// Gets an access token: the cached one while fresh; otherwise one shared fetch for all callers.
-    /// Completion signature: void(error_code, TokenPtr). With `use_awaitable` or
-    /// `as_tuple(use_awaitable)` a fresh cached token is returned without suspending the coroutine
-    /// (no post, no heap allocation); other tokens complete through the executor.
-    template <class CompletionToken = boost::asio::deferred_t>
-    auto async_get_token(CompletionToken&& token = {}) {
-        return get_token_impl(impl_, nullptr, std::forward<CompletionToken>(token));
-    }
-    /// As above; on failure `diag` receives the details. `diag` must outlive the operation.
-    template <class CompletionToken = boost::asio::deferred_t>
-    auto async_get_token(Diagnostics& diag, CompletionToken&& token = {}) {
-        return get_token_impl(impl_, &diag, std::forward<CompletionToken>(token));
-    }
-
-    /// Fetches a new token now, even if the cached one is fresh (joins a fetch already in flight).
-    /// Completion signature: void(error_code, TokenPtr).
-    template <class CompletionToken = boost::asio::deferred_t>
-    auto async_refresh_token(Diagnostics& diag, CompletionToken&& token = {}) {
-        invalidate(cached_token());
-        return get_token_impl(impl_, &diag, std::forward<CompletionToken>(token));
-    }
-
     /// The cached token, if any (without checking its age).
     SFCONNECT_DECL TokenPtr cached_token() const;
 
     /// Drops the cached token if it is still `rejected` (the token the server refused).
     SFCONNECT_DECL void invalidate(const TokenPtr& rejected);
 
-    /// Runs an authenticated request on `target` (from Endpoint::bind or runtime_target).
-    /// Completion signature: void(error_code, Response). Non-2xx replies are errors; the Response
-    /// still carries their status and body.
-    ///
-    /// g++ 12 note: a RequestOptions (or any object holding an empty std::string) written as a braced
-    /// temporary inside a `co_await` expression is mis-compiled by g++ 12 (fixed in later releases);
-    /// declare it in its own statement there, or use the overload without options.
-    template <class CompletionToken = boost::asio::deferred_t>
-    auto async_request(Target target, RequestOptions request, CompletionToken&& token = {}) {
-        return request_impl(std::move(target), std::move(request), nullptr, std::forward<CompletionToken>(token));
-    }
-    /// async_request without options (a GET or DELETE needs none).
-    template <boost::asio::completion_token_for<void(error_code, Response)> CompletionToken = boost::asio::deferred_t>
-    auto async_request(Target target, CompletionToken&& token = {}) {
-        return request_impl(std::move(target), RequestOptions{}, nullptr, std::forward<CompletionToken>(token));
-    }
-    /// As above; on failure `diag` receives the details. `diag` must outlive the operation.
-    template <class CompletionToken = boost::asio::deferred_t>
-    auto async_request(Target target, RequestOptions request, Diagnostics& diag, CompletionToken&& token = {}) {
-        return request_impl(std::move(target), std::move(request), &diag, std::forward<CompletionToken>(token));
-    }
-
-    /// Opens (or reuses) a connection: resolve, TCP, proxy, verified TLS. Completion signature:
-    /// void(error_code, ConnectInfo); `diag.phase` says which phase failed.
-    template <class CompletionToken = boost::asio::deferred_t>
-    auto async_connect(Diagnostics& diag, CompletionToken&& token = {}) {
-        return boost::asio::async_initiate<CompletionToken, void(error_code, ConnectInfo)>(
-            [](auto handler, std::shared_ptr<impl> self, Diagnostics* d) {
-                start_connect(self, *d, connect_handler(std::move(handler)));
-            },
-            token, impl_, &diag);
-    }
-
-    /// Revokes `token` at /services/oauth2/revoke and drops it from the cache. Explicit only: the
-    /// client never revokes on its own. Completion signature: void(error_code, bool).
-    template <class CompletionToken = boost::asio::deferred_t>
-    auto async_revoke(TokenPtr token_to_revoke, Diagnostics& diag, CompletionToken&& token = {}) {
-        return boost::asio::async_initiate<CompletionToken, void(error_code, bool)>(
-            [](auto handler, std::shared_ptr<impl> self, TokenPtr t, Diagnostics* d) {
-                start_revoke(self, std::move(t), *d, revoke_handler(std::move(handler)));
-            },
-            token, impl_, std::move(token_to_revoke), &diag);
-    }
-
-    /// Asks /services/oauth2/introspect about the cached (or a newly fetched) token; when active,
-    /// its `exp` becomes the cache's expiry. Completion signature: void(error_code, Introspection).
-    template <class CompletionToken = boost::asio::deferred_t>
-    auto async_introspect(Diagnostics& diag, CompletionToken&& token = {}) {
-        return boost::asio::async_initiate<CompletionToken, void(error_code, Introspection)>(
-            [](auto handler, std::shared_ptr<impl> self, Diagnostics* d) {
-                start_introspect(self, *d, introspect_handler(std::move(handler)));
-            },
-            token, impl_, &diag);
-    }
-
-    /// Coroutine convenience: the token, or ErrorWithDiagnostics thrown. A fresh cached token is
-    /// returned without suspending.
-    SFCONNECT_DECL boost::asio::awaitable<TokenPtr> get_token();
-    /// Coroutine convenience: the reply, or ErrorWithDiagnostics thrown.
-    SFCONNECT_DECL boost::asio::awaitable<Response> request(Target target, RequestOptions options);
-    /// Coroutine convenience without options: the reply, or ErrorWithDiagnostics thrown.
-    SFCONNECT_DECL boost::asio::awaitable<Response> request(Target target);
-
 private:
-    struct impl;  // owns the BasicTokenClient<> (impl/token_client.ipp)
+    using handle_type = std::shared_ptr<detail::token_client_state>;
+    friend class ClientOperations<TokenClient, handle_type>;
 
     using token_handler = boost::asio::any_completion_handler<void(error_code, TokenPtr)>;
     using response_handler = boost::asio::any_completion_handler<void(error_code, Response)>;
@@ -173,75 +89,41 @@ private:
     using revoke_handler = boost::asio::any_completion_handler<void(error_code, bool)>;
     using introspect_handler = boost::asio::any_completion_handler<void(error_code, Introspection)>;
 
-    // The compiled-once parts (in src.hpp's TU with SFCONNECT_SEPARATE_COMPILATION).
-    SFCONNECT_DECL static TokenPtr try_cached(impl& self);
-    SFCONNECT_DECL static const executor_type& executor_of(const impl& self) noexcept;
-    SFCONNECT_DECL static void start_get_token(const std::shared_ptr<impl>& self, Diagnostics* diag, token_handler h);
-    SFCONNECT_DECL static void start_request(const std::shared_ptr<impl>& self, Target target, RequestOptions options,
-                                             Diagnostics* diag, response_handler h);
-    SFCONNECT_DECL static void start_connect(const std::shared_ptr<impl>& self, Diagnostics& diag, connect_handler h);
-    SFCONNECT_DECL static void start_revoke(const std::shared_ptr<impl>& self, TokenPtr token, Diagnostics& diag,
-                                            revoke_handler h);
-    SFCONNECT_DECL static void start_introspect(const std::shared_ptr<impl>& self, Diagnostics& diag,
-                                                introspect_handler h);
+    // ---- the hooks of ClientOperations: handlers are type-erased here and the HTTPS client behind
+    // them is compiled once (in src.hpp's TU with SFCONNECT_SEPARATE_COMPILATION) ----------------------
+    handle_type handle() const { return state_; }
+    SFCONNECT_DECL static TokenPtr try_cached(const handle_type& s);
+    SFCONNECT_DECL static const executor_type& executor_of(const handle_type& s) noexcept;
+    SFCONNECT_DECL static void drop_cached(const handle_type& s);
+    SFCONNECT_DECL static void get_token_erased(const handle_type& s, token_handler h, Diagnostics* diag);
+    SFCONNECT_DECL static void request_erased(const handle_type& s, response_handler h, Target target,
+                                              RequestOptions options, Diagnostics* diag);
+    SFCONNECT_DECL static void connect_erased(const handle_type& s, connect_handler h, Diagnostics* diag);
+    SFCONNECT_DECL static void revoke_erased(const handle_type& s, revoke_handler h, TokenPtr token, Diagnostics* diag);
+    SFCONNECT_DECL static void introspect_erased(const handle_type& s, introspect_handler h, Diagnostics* diag);
 
-    template <class CompletionToken>
-    static auto get_token_impl(const std::shared_ptr<impl>& self, Diagnostics* diag, CompletionToken&& token) {
-        using traits = detail::awaitable_token<std::decay_t<CompletionToken>>;
-        if constexpr (traits::plain) {
-            return get_token_coro<typename traits::executor_type>(self, diag);
-        } else if constexpr (traits::tuple) {
-            return get_token_tuple_coro<typename traits::executor_type>(self, diag);
-        } else {
-            return get_token_erased(self, diag, std::forward<CompletionToken>(token));
-        }
+    template <class Handler>
+    static void initiate_get_token(const handle_type& s, Handler&& h, Diagnostics* diag) {
+        get_token_erased(s, token_handler(std::forward<Handler>(h)), diag);
+    }
+    template <class Handler>
+    static void initiate_request(const handle_type& s, Handler&& h, Target t, RequestOptions o, Diagnostics* diag) {
+        request_erased(s, response_handler(std::forward<Handler>(h)), std::move(t), std::move(o), diag);
+    }
+    template <class Handler>
+    static void initiate_connect(const handle_type& s, Handler&& h, Diagnostics* diag) {
+        connect_erased(s, connect_handler(std::forward<Handler>(h)), diag);
+    }
+    template <class Handler>
+    static void initiate_revoke(const handle_type& s, Handler&& h, TokenPtr tok, Diagnostics* diag) {
+        revoke_erased(s, revoke_handler(std::forward<Handler>(h)), std::move(tok), diag);
+    }
+    template <class Handler>
+    static void initiate_introspect(const handle_type& s, Handler&& h, Diagnostics* diag) {
+        introspect_erased(s, introspect_handler(std::forward<Handler>(h)), diag);
     }
 
-    // A fresh hit is posted to the handler's executor as it is (no type erasure, no allocation
-    // beyond Asio's recycled operation); everything else goes to the compiled code.
-    template <class CompletionToken>
-    static auto get_token_erased(const std::shared_ptr<impl>& self, Diagnostics* diag, CompletionToken&& token) {
-        return boost::asio::async_initiate<CompletionToken, void(error_code, TokenPtr)>(
-            [](auto handler, std::shared_ptr<impl> s, Diagnostics* d) {
-                if (TokenPtr tok = try_cached(*s)) {
-                    // Never call a handler from inside its initiating function: post it.
-                    boost::asio::post(executor_of(*s),
-                                      boost::asio::append(std::move(handler), error_code{}, std::move(tok)));
-                    return;
-                }
-                start_get_token(s, d, token_handler(std::move(handler)));
-            },
-            token, self, diag);
-    }
-
-    // The use_awaitable fast paths: a coroutine that returns a fresh cached token at once (its frame
-    // comes from Asio's per-thread recycling allocator) and otherwise waits like any other caller.
-    template <class Executor>
-    static boost::asio::awaitable<TokenPtr, Executor> get_token_coro(std::shared_ptr<impl> self, Diagnostics* diag) {
-        if (TokenPtr tok = try_cached(*self)) co_return tok;
-        auto op = get_token_erased(self, diag, boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{}));
-        auto [ec, tok] = co_await std::move(op);
-        if (ec) throw boost::system::system_error(ec);  // what use_awaitable itself throws
-        co_return tok;
-    }
-    template <class Executor>
-    static boost::asio::awaitable<std::tuple<error_code, TokenPtr>, Executor> get_token_tuple_coro(
-        std::shared_ptr<impl> self, Diagnostics* diag) {
-        if (TokenPtr tok = try_cached(*self)) co_return std::tuple<error_code, TokenPtr>{error_code{}, std::move(tok)};
-        auto op = get_token_erased(self, diag, boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{}));
-        co_return co_await std::move(op);
-    }
-
-    template <class CompletionToken>
-    auto request_impl(Target target, RequestOptions options, Diagnostics* diag, CompletionToken&& token) {
-        return boost::asio::async_initiate<CompletionToken, void(error_code, Response)>(
-            [](auto handler, std::shared_ptr<impl> self, Target t, RequestOptions o, Diagnostics* d) {
-                start_request(self, std::move(t), std::move(o), d, response_handler(std::move(handler)));
-            },
-            token, impl_, std::move(target), std::move(options), diag);
-    }
-
-    std::shared_ptr<impl> impl_;
+    handle_type state_;
 };
 
 }  // namespace sfconnect

@@ -39,7 +39,7 @@ public:
     }
     void add(const error_code& ec, const Diagnostics& d) {
         add(to_string(ec, d));
-        for (const std::string* s : {&d.message, &d.hint, &d.server_error, &d.server_message, &d.phase, &d.host}) add(*s);
+        for (const std::string* s : {&d.message, &d.hint, &d.server_error, &d.server_message, &d.host}) add(*s);
         // The exception the coroutine helpers throw for this failure.
         try {
             throw_on_error(ec, d);

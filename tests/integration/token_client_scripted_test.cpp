@@ -96,6 +96,7 @@ private:
     ConnectInfo info_;
 };
 
+static_assert(sfconnect::Transport<ScriptedTransport>);
 using ScriptedClient = BasicTokenClient<ScriptedTransport, TestClock>;
 
 TokenClientOptions fast_options() {

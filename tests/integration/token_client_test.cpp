@@ -297,7 +297,7 @@ TEST_CASE("a server that never answers hits the request timeout", "[client][time
     auto out = get_token(client, io);
     const auto took = std::chrono::steady_clock::now() - t0;
     CHECK(out.ec == errc::timeout);
-    CHECK(out.diag.phase == "request");
+    CHECK(out.diag.phase == Phase::request);
     CHECK(took >= 250ms);
     CHECK(took < 3s);
 }
@@ -453,7 +453,7 @@ TEST_CASE("TLS: wrong host, untrusted CA, expired certificate are all tls_failed
         TokenClient client(io.get_executor(), Site::parse(emu.site()).value(), creds_for(emu), o);
         auto out = get_token(client, io);
         CHECK(out.ec == errc::tls_failed);
-        CHECK(out.diag.phase == "tls_handshake");
+        CHECK(out.diag.phase == Phase::tls_handshake);
         CHECK(emu.stats().token_requests == 0);  // the secret never left
         INFO(out.diag.message);
     }
@@ -582,13 +582,13 @@ TEST_CASE("connection refused and unresolvable hosts", "[client][connect]") {
     TokenClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds, o);
     auto out = get_token(client, io);
     CHECK(out.ec == errc::connect_failed);
-    CHECK(out.diag.phase == "connect");
+    CHECK(out.diag.phase == Phase::connect);
 
     o.connect_to = "no-such-host.invalid:443";
     TokenClient client2(io.get_executor(), Site("acme.my.salesforce.com"), creds, o);
     auto dns = get_token(client2, io);
     CHECK(dns.ec == errc::dns_failed);
-    CHECK(dns.diag.phase == "resolve");
+    CHECK(dns.diag.phase == Phase::resolve);
 }
 
 TEST_CASE("every completion-token style works", "[client][tokens]") {
@@ -654,4 +654,107 @@ TEST_CASE("the throwing flavour carries the diagnostics, never a secret", "[clie
     CHECK(what.find("no_run_as_user") != std::string::npos);
     CHECK(diag.hint.find("Run As") != std::string::npos);
     CHECK(what.find(emu.consumer_secret()) == std::string::npos);
+}
+
+TEST_CASE("option problems are phase 'setup' and nothing is connected", "[client][setup]") {
+    Emulator emu;
+    emu.start();
+    net::io_context io;
+    struct Row {
+        const char* name;
+        TokenClientOptions options;
+        error_code expected;
+    };
+    std::vector<Row> rows;
+    auto bad_ca = options_for(emu);
+    bad_ca.ca_file = "/nonexistent/sfconnect-test-ca.pem";
+    rows.push_back({"unreadable CA file", bad_ca, errc::tls_failed});
+    auto bad_pem = options_for(emu);
+    bad_pem.ca_pem = "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n";
+    rows.push_back({"unusable CA PEM", bad_pem, errc::tls_failed});
+    auto bad_proxy = options_for(emu);
+    bad_proxy.proxy = "https://proxy.invalid:443";
+    rows.push_back({"bad proxy URL", bad_proxy, errc::proxy_failed});
+    auto bad_connect_to = options_for(emu);
+    bad_connect_to.connect_to = "no-port-here";
+    rows.push_back({"bad connect-to", bad_connect_to, errc::invalid_site});
+    for (auto& row : rows) {
+        INFO(row.name);
+        TokenClient client(io.get_executor(), Site::parse(emu.site()).value(), creds_for(emu), row.options);
+        auto out = get_token(client, io);
+        CHECK(out.ec == row.expected);
+        CHECK(out.diag.phase == Phase::setup);
+        CHECK(to_string(out.diag.phase) == "setup");
+        Diagnostics cdiag;
+        error_code cec;
+        client.async_connect(cdiag, [&](error_code ec, ConnectInfo) { cec = ec; });
+        io.restart();
+        io.run();
+        CHECK(cec == row.expected);
+        CHECK(cdiag.phase == Phase::setup);
+        CHECK(client.stats().connections == 0);
+    }
+    CHECK(emu.stats().connections_accepted == 0);
+}
+
+TEST_CASE("a deferred refresh that is never run leaves the cached token alone", "[client][refresh]") {
+    Emulator emu;
+    emu.start();
+    net::io_context io;
+    TokenClient client(io.get_executor(), Site::parse(emu.site()).value(), creds_for(emu), options_for(emu));
+    auto first = get_token(client, io);
+    REQUIRE_FALSE(first.ec);
+    Diagnostics diag;
+    {
+        auto never_run = client.async_refresh_token(diag, net::deferred);
+        (void)never_run;
+    }
+    CHECK(client.cached_token() == first.token);
+    CHECK(emu.stats().token_requests == 1);
+
+    // Run, the refresh drops the token and fetches a new one.
+    auto refresh = client.async_refresh_token(diag, net::deferred);
+    TokenPtr refreshed;
+    std::move(refresh)([&](error_code ec, TokenPtr t) {
+        CHECK_FALSE(ec);
+        refreshed = std::move(t);
+    });
+    io.restart();
+    io.run();
+    REQUIRE(refreshed);
+    CHECK(refreshed != first.token);
+    CHECK(client.cached_token() == refreshed);
+    CHECK(emu.stats().token_requests == 2);
+}
+
+TEST_CASE("co_await async_*(use_awaitable) throws ErrorWithDiagnostics", "[client][errors]") {
+    Emulator emu;
+    emu.start();
+    net::io_context io;
+    TokenClient client(io.get_executor(), Site::parse(emu.site()).value(), creds_for(emu), options_for(emu));
+    std::string token_hint, request_message;
+    int request_status = 0;
+    net::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+            emu.set_scenario(Scenario::no_run_as_user);
+            try {
+                co_await client.async_get_token(net::use_awaitable);
+            } catch (const ErrorWithDiagnostics& e) {
+                token_hint = e.diagnostics().hint;
+            }
+            emu.set_scenario(Scenario::healthy);  // (the test options hold no errors)
+            emu.push_fault(Route::api, Fault::reply_with(404, R"([{"message":"nope","errorCode":"NOT_FOUND"}])"));
+            try {
+                co_await client.async_request(version_root, net::use_awaitable);
+            } catch (const ErrorWithDiagnostics& e) {
+                request_message = e.diagnostics().server_message;
+                request_status = e.diagnostics().http_status.value_or(0);
+            }
+        },
+        net::detached);
+    io.run();
+    CHECK(token_hint.find("Run As") != std::string::npos);
+    CHECK(request_message == "nope");
+    CHECK(request_status == 404);
 }

@@ -32,8 +32,7 @@ const Secret& secret() {
 bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
 
 void check_no_secrets(const error_code& ec, const Diagnostics& diag) {
-    for (const std::string* field : {&diag.message, &diag.hint, &diag.server_error, &diag.server_message, &diag.phase,
-                                     &diag.host}) {
+    for (const std::string* field : {&diag.message, &diag.hint, &diag.server_error, &diag.server_message, &diag.host}) {
         INFO(*field);
         CHECK_FALSE(contains(*field, secret_marker));
         CHECK_FALSE(contains(*field, token_marker));
@@ -155,7 +154,7 @@ TEST_CASE("issued_at that is not a time between 2000 and 2100 is a bad response"
         REQUIRE_FALSE(p.result.has_value());
         CHECK(p.result.error() == errc::bad_response);
         CHECK(contains(p.diag.message, "issued_at"));
-        CHECK(p.diag.phase == "token");
+        CHECK(p.diag.phase == Phase::token);
         CHECK(p.diag.http_status == 200);
     }
 }
@@ -410,7 +409,7 @@ TEST_CASE("2xx replies that are not a JSON object are bad responses with a redac
         REQUIRE_FALSE(p.result.has_value());
         CHECK(p.result.error() == errc::bad_response);
         CHECK(contains(p.diag.message, row.says));
-        CHECK(p.diag.phase == "token");
+        CHECK(p.diag.phase == Phase::token);
         CHECK(p.diag.http_status == 200);
         CHECK(p.diag.server_message.size() <= 310);
         check_no_secrets(p.result.error(), p.diag);
@@ -425,7 +424,7 @@ TEST_CASE("error replies are mapped, with the secret redacted even if the server
     REQUIRE_FALSE(p.result.has_value());
     CHECK(p.result.error() == oauth_errc::no_run_as_user);
     CHECK(p.diag.http_status == 400);
-    CHECK(p.diag.phase == "token");
+    CHECK(p.diag.phase == Phase::token);
     CHECK(p.diag.server_error == "invalid_grant");
 
     // 2xx carrying an error.
@@ -487,7 +486,7 @@ TEST_CASE("a top-level field given twice is a bad response; nested repeats are n
         REQUIRE_FALSE(p.result.has_value());
         CHECK(p.result.error() == errc::bad_response);
         CHECK(contains(p.diag.message, "'" + row.field + "' more than once"));
-        CHECK(p.diag.phase == "token");
+        CHECK(p.diag.phase == Phase::token);
         check_no_secrets(p.result.error(), p.diag);
     }
     // The same names inside a nested object are that object's business.

@@ -73,7 +73,7 @@ TEST_CASE("every token-endpoint error row maps to its code, keeping the server t
             map_token_error(400, "application/json;charset=UTF-8", oauth_body(row.error, row.description), diag);
         CHECK(ec == row.expected);
         CHECK(diag.http_status == 400);
-        CHECK(diag.phase == "token");
+        CHECK(diag.phase == Phase::token);
         CHECK(diag.server_error == row.error);
         CHECK(diag.server_message == row.description);
         CHECK_FALSE(diag.message.empty());
@@ -262,7 +262,7 @@ TEST_CASE("every REST error code maps to its api_errc, keeping the server text v
         const error_code ec = map_api_error(row.status, "application/json", rest_body(row.code, row.message), diag);
         CHECK(ec == row.expected);
         CHECK(diag.http_status == row.status);
-        CHECK(diag.phase == "api");
+        CHECK(diag.phase == Phase::api);
         CHECK(diag.server_error == row.code);
         CHECK(diag.server_message == row.message);
         CHECK_FALSE(diag.message.empty());
@@ -324,7 +324,7 @@ TEST_CASE("REST: single objects, several errors, odd shapes, redirects, 5xx", "[
     SECTION("3xx is a redirect, except Salesforce's 300 listing records an external ID matched") {
         CHECK(map_api_error(302, "", "", diag, "https://other.example.com/x") == errc::redirected);
         CHECK(diag.host == "other.example.com");
-        CHECK(diag.phase == "api");
+        CHECK(diag.phase == Phase::api);
         CHECK(map_api_error(300, "application/json", R"(["/services/data/v65.0/sobjects/Account/001A"])", diag) ==
               api_errc::api_error);
         CHECK(contains(diag.message, "external ID"));

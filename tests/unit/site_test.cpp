@@ -244,7 +244,7 @@ TEST_CASE("Site rejects each mistake with its own reason, a fix and a suggestion
             // Suggestions are themselves valid Sites.
             CHECK(Site::parse(x.suggestion).has_value());
         }
-        CHECK(diag.phase == "site");
+        CHECK(diag.phase == Phase::site);
         CHECK(contains(diag.hint, "Setup > My Domain"));
         CHECK(diag.server_error.empty());
         CHECK_FALSE(diag.http_status.has_value());
@@ -453,7 +453,7 @@ TEST_CASE("parse_allowing_unknown_domain is an explicit, still strict opt-in", "
         INFO("input: " << input);
         CHECK_FALSE(Site::parse_allowing_unknown_domain(input, diag).has_value());
         CHECK(to_string(check_site(input, SiteDomains::allow_unknown).reason) == to_string(reason));
-        CHECK(diag.phase == "site");
+        CHECK(diag.phase == Phase::site);
     }
     Site::parse_allowing_unknown_domain("https://sfc.private.example.com", diag);
     CHECK(contains(diag.message, "did you mean 'sfc.private.example.com'?"));
@@ -472,7 +472,7 @@ TEST_CASE("Site::from throws ErrorWithDiagnostics", "[site]") {
         FAIL("no exception");
     } catch (const ErrorWithDiagnostics& e) {
         CHECK(e.boost_code() == errc::invalid_site);
-        CHECK(e.diagnostics().phase == "site");
+        CHECK(e.diagnostics().phase == Phase::site);
         CHECK(contains(e.diagnostics().message, "remove 'https://'"));
         CHECK(contains(e.what(), "invalid_site"));
         CHECK(contains(e.what(), "did you mean 'acme.my.salesforce.com'?"));

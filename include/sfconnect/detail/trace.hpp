@@ -98,7 +98,7 @@ inline void trace_error(const TraceSink& sink, const error_code& ec, const Diagn
     e.phase = TracePhase::error;
     e.error_id = std::string(error_id(ec));
     e.status = diag.http_status.value_or(0);
-    e.message = (diag.phase.empty() ? std::string() : diag.phase + ": ") + diag.message;
+    e.message = (diag.phase == Phase::none ? std::string() : std::string(to_string(diag.phase)) + ": ") + diag.message;
     trace_deliver(sink, e);
 }
 

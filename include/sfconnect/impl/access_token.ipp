@@ -14,7 +14,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/core_names.h>
 #include <openssl/params.h>
 
@@ -187,7 +186,7 @@ public:
     error_code fail(error_code ec, std::string message, bool with_excerpt = false) {
         diag_.clear();
         diag_.http_status = status_;
-        diag_.phase = "token";
+        diag_.phase = Phase::token;
         diag_.message = std::move(message);
         diag_.hint = std::string(default_hint(ec));
         if (with_excerpt)
@@ -275,7 +274,7 @@ inline const EVP_MAC_CTX* hmac_sha256_template() {
     return ctx;
 }
 
-// HMAC-SHA256 through the template; false if OpenSSL refuses (the caller then uses HMAC()).
+// HMAC-SHA256 through the template; false if OpenSSL refuses.
 inline bool hmac_sha256(std::string_view key, std::string_view message, unsigned char* out, std::size_t& out_len) {
     const EVP_MAC_CTX* tmpl = hmac_sha256_template();
     if (tmpl == nullptr) return false;
@@ -299,17 +298,8 @@ SFCONNECT_DECL std::string compute_token_signature(const Secret& consumer_secret
     const std::string_view key = consumer_secret.reveal();
     unsigned char mac[EVP_MAX_MD_SIZE];
     std::size_t mac_size = 0;
-    unsigned int mac_len = 0;
-    if (detail::hmac_sha256(key, message, mac, mac_size)) {
-        mac_len = static_cast<unsigned int>(mac_size);
-    } else {
-        // OpenSSL 3 rejects a null key pointer even with length 0, hence data() of a non-null view.
-        const unsigned char* key_ptr = reinterpret_cast<const unsigned char*>(key.empty() ? "" : key.data());
-        if (HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()),
-                 reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &mac_len) == nullptr)
-            return {};
-    }
-    std::string signature = detail::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), mac_len));
+    if (!detail::hmac_sha256(key, message, mac, mac_size)) return {};  // OpenSSL refused
+    std::string signature = detail::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), mac_size));
     OPENSSL_cleanse(mac, sizeof mac);
     return signature;
 }

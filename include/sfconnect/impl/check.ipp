@@ -82,9 +82,6 @@ inline void mark_passed(CheckStep& s, double ms, std::string detail) {
     s.detail = std::move(detail);
 }
 
-// Every read of Diagnostics::phase goes through here (it becomes an enum with to_string()).
-inline std::string_view phase_name(const Diagnostics& d) noexcept { return d.phase; }
-
 // A server body quoted as the server's words: an HTML page (a maintenance page, a proxy's error page)
 // is reduced to its text, and anything long is cut, so the report stays readable.
 inline std::string server_words(std::string_view body) {
@@ -420,7 +417,7 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> check_connection_steps(CheckRu
     const double tcp_ms = to_ms(info.resolve + info.connect + info.proxy);
     const std::string peer = info.peer + (info.via_proxy ? " via proxy" : "");
     if (cec) {
-        if (phase_name(r.diag) == "tls_handshake") {
+        if (r.diag.phase == Phase::tls_handshake) {
             mark_passed(r.rep.steps[connect_step], tcp_ms, peer);
             co_return fail(r.rep, tls_step, std::max(0.0, connect_total - tcp_ms), cec, r.diag, retries_of(r));
         }
@@ -479,7 +476,7 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> check_api_step(CheckRun& r) {
     if (!aec && !api_res.json.is_object()) {
         aec = errc::bad_response;
         r.diag.clear();
-        r.diag.phase = "api";
+        r.diag.phase = Phase::api;
         r.diag.http_status = api_res.status;
         r.diag.message = "GET /services/data/v" + version + "/ did not answer with a JSON object";
         r.diag.hint = std::string(default_hint(errc::bad_response));
@@ -521,7 +518,7 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> check_identity_step(CheckRun& 
         if (!obj || who.user_id.empty() || who.organization_id.empty() || who.username.empty()) {
             iec = errc::bad_response;
             r.diag.clear();
-            r.diag.phase = "identity";
+            r.diag.phase = Phase::identity;
             r.diag.http_status = id_res.status;
             r.diag.message = obj ? "the userinfo reply lacks user_id, organization_id or preferred_username"
                                  : "GET /services/oauth2/userinfo did not answer with a JSON object";

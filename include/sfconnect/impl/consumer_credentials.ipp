@@ -100,7 +100,7 @@ struct Source {
 
 inline error_code fail(Diagnostics& diag, std::string message, std::string_view extra_hint = {}) {
     diag.clear();
-    diag.phase = "credentials";
+    diag.phase = Phase::credentials;
     diag.message = std::move(message);
     diag.hint = std::string(default_hint(errc::invalid_credentials));
     if (!extra_hint.empty()) {

@@ -35,16 +35,16 @@ inline bool is_closed_connection_error(const error_code& ec) {
            ec == boost::beast::http::error::end_of_stream || ec == boost::beast::http::error::partial_message;
 }
 
-SFCONNECT_DECL error_code map_io_error(const error_code& ec, std::string_view phase, const ExchangeLimits* limits,
+SFCONNECT_DECL error_code map_io_error(const error_code& ec, Phase phase, const ExchangeLimits* limits,
                                        Diagnostics& diag) {
     namespace http = boost::beast::http;
-    diag.phase = std::string(phase);
+    diag.phase = phase;
     if (ec == boost::asio::error::operation_aborted) {
         diag.message = "the operation was cancelled";
         return ec;
     }
     if (ec == boost::beast::error::timeout) {
-        diag.message = "no complete reply within the " + std::string(phase) + " timeout";
+        diag.message = "no complete reply within the " + std::string(to_string(phase)) + " timeout";
         diag.hint = std::string(default_hint(errc::timeout));
         return errc::timeout;
     }
@@ -71,7 +71,7 @@ SFCONNECT_DECL error_code map_io_error(const error_code& ec, std::string_view ph
         diag.hint = std::string(default_hint(errc::bad_response));
         return errc::bad_response;
     }
-    diag.message = "the connection failed during " + std::string(phase) + " (" + ec.message() + ")";
+    diag.message = "the connection failed during " + std::string(to_string(phase)) + " (" + ec.message() + ")";
     diag.hint = std::string(default_hint(errc::connection_lost));
     return errc::connection_lost;
 }
@@ -96,7 +96,7 @@ SFCONNECT_DECL error_code make_transport_settings(std::string_view host, const T
                            " is not HOST:PORT (e.g. 127.0.0.1:8443 or [::1]:8443)";
             diag.hint = "Give the address to connect to as HOST:PORT; the Site still decides SNI, Host and "
                         "certificate verification.";
-            diag.phase = "connect";
+            diag.phase = Phase::setup;
             return errc::invalid_site;
         }
         out.connect_host = std::move(target.host);
@@ -115,7 +115,7 @@ SFCONNECT_DECL error_code make_transport_settings(std::string_view host, const T
         if (!parsed) {
             diag.message = "proxy (from " + proxy_source + "): " + why;
             diag.hint = "Set the proxy as http://[user:password@]host:port (option proxy, --proxy or HTTPS_PROXY).";
-            diag.phase = "proxy";
+            diag.phase = Phase::setup;
             return errc::proxy_failed;
         }
         parsed->source = proxy_source;
@@ -138,7 +138,7 @@ SFCONNECT_DECL error_code make_transport_settings(std::string_view host, const T
         if (ec) {
             diag.message = "could not load the CA file " + detail::quoted(options.ca_file, 256) + " (" + ec.message() + ")";
             diag.hint = "Point the CA file option (--ca-file) at a readable PEM file with the CA certificate(s).";
-            diag.phase = "tls_handshake";
+            diag.phase = Phase::setup;
             return errc::tls_failed;
         }
     }
@@ -147,7 +147,7 @@ SFCONNECT_DECL error_code make_transport_settings(std::string_view host, const T
         if (ec) {
             diag.message = "could not use the CA PEM text (" + ec.message() + ")";
             diag.hint = "Pass PEM-encoded CA certificates ('-----BEGIN CERTIFICATE-----').";
-            diag.phase = "tls_handshake";
+            diag.phase = Phase::setup;
             return errc::tls_failed;
         }
     }
@@ -163,7 +163,6 @@ SFCONNECT_DECL void HttpsTransport::close() noexcept {
     stream_.reset();
     buffer_.clear();
     connected_ = false;
-    requests_on_connection_ = 0;
 }
 
 SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::resolve(
@@ -183,7 +182,7 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::resolve(
     });
     auto [ec, results] = co_await resolver.async_resolve(host, port, net::as_tuple(net::use_awaitable));
     timer.cancel();
-    diag.phase = "resolve";
+    diag.phase = Phase::resolve;
     diag.host = host;
     if (*timed_out) {
         diag.message = "resolving '" + host + "' took longer than the resolve timeout (" +
@@ -222,7 +221,7 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::proxy_tunnel(D
         (void)rn;
         ec = re;
     }
-    diag.phase = "proxy";
+    diag.phase = Phase::proxy;
     diag.host = proxy.host + ":" + proxy.port;
     if (ec == net::error::operation_aborted) co_return ec;
     if (ec == boost::beast::error::timeout) {
@@ -283,7 +282,7 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
     t0 = std::chrono::steady_clock::now();
     tcp.expires_after(s.timeouts.connect);
     auto [cec, ep] = co_await tcp.async_connect(endpoints, net::as_tuple(net::use_awaitable));
-    diag.phase = "connect";
+    diag.phase = Phase::connect;
     diag.host = tcp_host + ":" + tcp_port;
     if (cec) {
         close();
@@ -318,7 +317,7 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
     // SNI and verification always use the Site, whatever address TCP went to (connect-to, proxy).
     if (!SSL_set_tlsext_host_name(stream_->native_handle(), s.host.c_str())) {
         close();
-        diag.phase = "tls_handshake";
+        diag.phase = Phase::tls_handshake;
         diag.message = "could not set the TLS server name (SNI) to '" + s.host + "'";
         co_return errc::tls_failed;
     }
@@ -342,7 +341,7 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
     t0 = std::chrono::steady_clock::now();
     tcp.expires_after(s.timeouts.tls_handshake);
     auto [hec] = co_await stream_->async_handshake(ssl::stream_base::client, net::as_tuple(net::use_awaitable));
-    diag.phase = "tls_handshake";
+    diag.phase = Phase::tls_handshake;
     diag.host = s.host;
     if (hec) {
         close();
@@ -383,7 +382,6 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::exchange(HttpR
         auto& tcp = boost::beast::get_lowest_layer(*stream_);
         // One deadline covers writing the request and reading the whole reply.
         tcp.expires_after(settings_->timeouts.request);
-        ++requests_on_connection_;
         auto [wec, wn] = co_await http::async_write(*stream_, req, net::as_tuple(net::use_awaitable));
         (void)wn;
         error_code ec = wec;
@@ -417,7 +415,7 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::exchange(HttpR
             continue;
         }
         diag.host = settings_->host;
-        const error_code mapped = detail::map_io_error(ec, "request", &limits, diag);
+        const error_code mapped = detail::map_io_error(ec, Phase::request, &limits, diag);
         if (mapped == errc::timeout) diag.message += " (" + detail::limit_text(settings_->timeouts.request) + ")";
         co_return mapped;
     }

@@ -198,7 +198,7 @@ inline error_code map_token(int status, std::string_view content_type, std::stri
                             std::string_view location, std::initializer_list<std::string_view> redact) {
     diag.clear();
     diag.http_status = status;
-    diag.phase = "token";
+    diag.phase = Phase::token;
     const ServerFields f = read_server_fields(body);
     constexpr std::string_view who = "the token endpoint";
     const bool is_2xx = status >= 200 && status < 300;
@@ -252,7 +252,7 @@ inline error_code map_api(int status, std::string_view content_type, std::string
                           std::string_view location) {
     diag.clear();
     diag.http_status = status;
-    diag.phase = "api";
+    diag.phase = Phase::api;
     const ServerFields f = read_server_fields(body);
     constexpr std::string_view who = "the REST API";
     const bool is_2xx = status >= 200 && status < 300;

@@ -176,7 +176,7 @@ SFCONNECT_DECL boost::system::result<Site> Site::parse_impl(std::string_view inp
     const SiteCheck c = check_site(input, domains);
     if (c.ok()) return Site(c.parts);
     if (diag != nullptr) {
-        diag->phase = "site";
+        diag->phase = Phase::site;
         diag->message = detail::site_message(input, c);
         diag->hint = detail::site_hint(c.reason);
     }

@@ -2,98 +2,82 @@
 #ifndef SFCONNECT_IMPL_TOKEN_CLIENT_IPP
 #define SFCONNECT_IMPL_TOKEN_CLIENT_IPP
 
-#include <sfconnect/basic_token_client.hpp>
+#include <sfconnect/basic_token_client.hpp>  // the core, and for check.ipp (Save & Check runs on BasicTokenClient<>)
 #include <sfconnect/token_client.hpp>
+#include <sfconnect/detail/client_core.hpp>
+
+#include <chrono>
 
 namespace sfconnect {
 
-struct TokenClient::impl {
-    impl(executor_type ex, Site site, ConsumerCredentials credentials, TokenClientOptions options)
-        : client(std::move(ex), std::move(site), std::move(credentials), std::move(options)) {}
+namespace detail {
+// Owns the core; closes its connections when the last owner goes: normally with the TokenClient,
+// later only if a deferred operation that was never started still holds it.
+struct token_client_state {
+    using core_type = client_core<HttpsTransport, std::chrono::steady_clock>;
 
-    BasicTokenClient<> client;
+    token_client_state(boost::asio::any_io_executor ex, Site site, ConsumerCredentials credentials, TokenClientOptions options)
+        : core(std::make_shared<core_type>(std::move(ex), std::move(site), std::move(credentials),
+                                           std::move(options))) {}
+    ~token_client_state() { core->shutdown(); }
+
+    std::shared_ptr<core_type> core;
 };
+}  // namespace detail
 
 SFCONNECT_DECL TokenClient::TokenClient(executor_type ex, Site site, ConsumerCredentials credentials,
                                         TokenClientOptions options)
-    : impl_(std::make_shared<impl>(std::move(ex), std::move(site), std::move(credentials), std::move(options))) {}
+    : state_(std::make_shared<detail::token_client_state>(std::move(ex), std::move(site), std::move(credentials),
+                                                          std::move(options))) {}
 
-// The BasicTokenClient closes its connections when the last owner goes: normally here; later only
-// if a deferred operation that was never started still holds the client.
 SFCONNECT_DECL TokenClient::~TokenClient() = default;
 
-SFCONNECT_DECL TokenClient::executor_type TokenClient::get_executor() const { return impl_->client.get_executor(); }
+SFCONNECT_DECL TokenClient::executor_type TokenClient::get_executor() const { return state_->core->executor(); }
 
-SFCONNECT_DECL const Site& TokenClient::site() const noexcept { return impl_->client.site(); }
+SFCONNECT_DECL const Site& TokenClient::site() const noexcept { return state_->core->site(); }
 
-SFCONNECT_DECL const TokenClientOptions& TokenClient::options() const noexcept { return impl_->client.options(); }
+SFCONNECT_DECL const TokenClientOptions& TokenClient::options() const noexcept { return state_->core->options(); }
 
-SFCONNECT_DECL TokenClientStats TokenClient::stats() const { return impl_->client.stats(); }
+SFCONNECT_DECL TokenClientStats TokenClient::stats() const { return state_->core->stats(); }
 
-SFCONNECT_DECL TokenPtr TokenClient::cached_token() const { return impl_->client.cached_token(); }
+SFCONNECT_DECL TokenPtr TokenClient::cached_token() const { return state_->core->cached(); }
 
-SFCONNECT_DECL void TokenClient::invalidate(const TokenPtr& rejected) { impl_->client.invalidate(rejected); }
+SFCONNECT_DECL void TokenClient::invalidate(const TokenPtr& rejected) { state_->core->invalidate(rejected.get()); }
 
-SFCONNECT_DECL TokenPtr TokenClient::try_cached(impl& self) { return self.client.impl_->try_cached(); }
+SFCONNECT_DECL TokenPtr TokenClient::try_cached(const handle_type& s) { return s->core->try_cached(); }
 
-SFCONNECT_DECL const TokenClient::executor_type& TokenClient::executor_of(const impl& self) noexcept {
-    return self.client.impl_->ex_;
+SFCONNECT_DECL const TokenClient::executor_type& TokenClient::executor_of(const handle_type& s) noexcept {
+    return s->core->executor();
 }
 
-SFCONNECT_DECL void TokenClient::start_get_token(const std::shared_ptr<impl>& self, Diagnostics* diag,
-                                                 token_handler h) {
-    if (diag)
-        self->client.async_get_token(*diag, std::move(h));
-    else
-        self->client.async_get_token(std::move(h));
+SFCONNECT_DECL void TokenClient::drop_cached(const handle_type& s) { s->core->invalidate(s->core->cached().get()); }
+
+SFCONNECT_DECL void TokenClient::get_token_erased(const handle_type& s, token_handler h, Diagnostics* diag) {
+    s->core->get_token(std::move(h), diag);
 }
 
-SFCONNECT_DECL void TokenClient::start_request(const std::shared_ptr<impl>& self, Target target,
-                                               RequestOptions options, Diagnostics* diag, response_handler h) {
-    if (diag)
-        self->client.async_request(std::move(target), std::move(options), *diag, std::move(h));
-    else
-        self->client.async_request(std::move(target), std::move(options), std::move(h));
+SFCONNECT_DECL void TokenClient::request_erased(const handle_type& s, response_handler h, Target target,
+                                                RequestOptions options, Diagnostics* diag) {
+    auto c = s->core;
+    c->launch<Response>(std::move(h), [c, t = std::move(target), o = std::move(options), diag]() mutable {
+        return c->request_op(std::move(t), std::move(o), diag);
+    });
 }
 
-SFCONNECT_DECL void TokenClient::start_connect(const std::shared_ptr<impl>& self, Diagnostics& diag,
-                                               connect_handler h) {
-    self->client.async_connect(diag, std::move(h));
+SFCONNECT_DECL void TokenClient::connect_erased(const handle_type& s, connect_handler h, Diagnostics* diag) {
+    auto c = s->core;
+    c->launch<ConnectInfo>(std::move(h), [c, diag] { return c->connect_op(diag); });
 }
 
-SFCONNECT_DECL void TokenClient::start_revoke(const std::shared_ptr<impl>& self, TokenPtr token, Diagnostics& diag,
-                                              revoke_handler h) {
-    self->client.async_revoke(std::move(token), diag, std::move(h));
+SFCONNECT_DECL void TokenClient::revoke_erased(const handle_type& s, revoke_handler h, TokenPtr token,
+                                               Diagnostics* diag) {
+    auto c = s->core;
+    c->launch<bool>(std::move(h), [c, t = std::move(token), diag]() mutable { return c->revoke_op(std::move(t), diag); });
 }
 
-SFCONNECT_DECL void TokenClient::start_introspect(const std::shared_ptr<impl>& self, Diagnostics& diag,
-                                                  introspect_handler h) {
-    self->client.async_introspect(diag, std::move(h));
-}
-
-SFCONNECT_DECL boost::asio::awaitable<TokenPtr> TokenClient::get_token() {
-    if (TokenPtr tok = try_cached(*impl_)) co_return tok;
-    Diagnostics diag;
-    auto op = async_get_token(diag, boost::asio::as_tuple(boost::asio::use_awaitable));
-    auto [ec, tok] = co_await std::move(op);
-    throw_on_error(ec, diag);
-    co_return tok;
-}
-
-SFCONNECT_DECL boost::asio::awaitable<Response> TokenClient::request(Target target, RequestOptions options) {
-    Diagnostics diag;
-    auto op = async_request(std::move(target), std::move(options), diag,
-                            boost::asio::as_tuple(boost::asio::use_awaitable));
-    auto [ec, res] = co_await std::move(op);
-    throw_on_error(ec, diag);
-    co_return std::move(res);
-}
-
-SFCONNECT_DECL boost::asio::awaitable<Response> TokenClient::request(Target target) {
-    // The options are made here, not as a default argument: g++ 12 mis-compiles that temporary
-    // inside the caller's co_await expression.
-    RequestOptions options;
-    return request(std::move(target), std::move(options));
+SFCONNECT_DECL void TokenClient::introspect_erased(const handle_type& s, introspect_handler h, Diagnostics* diag) {
+    auto c = s->core;
+    c->launch<Introspection>(std::move(h), [c, diag] { return c->introspect_op(diag); });
 }
 
 }  // namespace sfconnect

@@ -1,0 +1,254 @@
+// Copyright (c) 2026 sfconnect developers. Distributed under the Boost Software License, Version 1.0.
+#ifndef SFCONNECT_CLIENT_OPERATIONS_HPP
+#define SFCONNECT_CLIENT_OPERATIONS_HPP
+
+/// @file
+/// ClientOperations: the operations of TokenClient and BasicTokenClient, written and documented once.
+
+// The derived client supplies the initiations (CRTP); this base owns the completion-token dispatch:
+// the use_awaitable fast path for a fresh cached token, the throwing use_awaitable spelling (always
+// ErrorWithDiagnostics) and the throwing conveniences.
+//
+// Derived provides (the base is its friend) `Handle handle() const`: a shared pointer to its state,
+// which every operation holds (a deferred operation or a coroutine keeps the state alive), and
+// static hooks on it (handle_type is Handle):
+//   static TokenPtr try_cached(const handle_type&);   // a usable cached token, never completes anything
+//   static const executor_type& executor_of(const handle_type&);
+//   static void drop_cached(const handle_type&);      // drops the cached token (a refresh starting)
+//   template <class H> static void initiate_get_token(const handle_type&, H&&, Diagnostics*);
+//   template <class H> static void initiate_request(const handle_type&, H&&, Target, RequestOptions, Diagnostics*);
+//   template <class H> static void initiate_connect(const handle_type&, H&&, Diagnostics*);
+//   template <class H> static void initiate_revoke(const handle_type&, H&&, TokenPtr, Diagnostics*);
+//   template <class H> static void initiate_introspect(const handle_type&, H&&, Diagnostics*);
+
+#include <sfconnect/connect_info.hpp>
+#include <sfconnect/diagnostics.hpp>
+#include <sfconnect/endpoint.hpp>
+#include <sfconnect/error_with_diagnostics.hpp>
+#include <sfconnect/response.hpp>
+#include <sfconnect/token_client_types.hpp>
+
+#include <boost/asio/append.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace sfconnect {
+
+/// The operations shared by TokenClient and BasicTokenClient (their common base; not used on its
+/// own). `Derived` is the client, `Handle` the shared pointer to its state that every operation holds.
+template <class Derived, class Handle>
+class ClientOperations {
+public:
+    /// Gets an access token: the cached one while fresh; otherwise one shared fetch for all callers.
+    /// Completion signature: void(error_code, TokenPtr). With `use_awaitable` or
+    /// `as_tuple(use_awaitable)` a fresh cached token is returned without suspending the coroutine
+    /// (no post, no heap allocation); other tokens complete through the executor. With
+    /// `use_awaitable` a failure throws ErrorWithDiagnostics.
+    template <class CompletionToken = boost::asio::deferred_t>
+    auto async_get_token(CompletionToken&& token = {}) {
+        return get_token_dispatch(nullptr, false, std::forward<CompletionToken>(token));
+    }
+    /// As above; on failure `diag` receives the details. `diag` must outlive the operation.
+    template <class CompletionToken = boost::asio::deferred_t>
+    auto async_get_token(Diagnostics& diag, CompletionToken&& token = {}) {
+        return get_token_dispatch(&diag, false, std::forward<CompletionToken>(token));
+    }
+
+    /// Fetches a new token now, even if the cached one is fresh (joins a fetch already in flight).
+    /// The cached token is dropped when the operation starts, not before: a deferred operation
+    /// that is never run leaves the cache alone. Completion signature: void(error_code, TokenPtr).
+    template <class CompletionToken = boost::asio::deferred_t>
+    auto async_refresh_token(Diagnostics& diag, CompletionToken&& token = {}) {
+        return get_token_dispatch(&diag, true, std::forward<CompletionToken>(token));
+    }
+
+    /// Runs an authenticated request on `target` (from Endpoint::bind or runtime_target).
+    /// Completion signature: void(error_code, Response). Non-2xx replies are errors; the Response
+    /// still carries their status and body. With `use_awaitable` a failure throws ErrorWithDiagnostics.
+    ///
+    /// g++ 12 note: a RequestOptions (or any object holding an empty std::string) written as a braced
+    /// temporary inside a `co_await` expression is mis-compiled by g++ 12 (fixed in later releases);
+    /// declare it in its own statement there, or use the overload without options.
+    template <class CompletionToken = boost::asio::deferred_t>
+    auto async_request(Target target, RequestOptions request, CompletionToken&& token = {}) {
+        return request_dispatch(std::move(target), std::move(request), nullptr, std::forward<CompletionToken>(token));
+    }
+    /// async_request without options (a GET or DELETE needs none).
+    template <boost::asio::completion_token_for<void(error_code, Response)> CompletionToken = boost::asio::deferred_t>
+    auto async_request(Target target, CompletionToken&& token = {}) {
+        return request_dispatch(std::move(target), RequestOptions{}, nullptr, std::forward<CompletionToken>(token));
+    }
+    /// As above; on failure `diag` receives the details. `diag` must outlive the operation.
+    template <class CompletionToken = boost::asio::deferred_t>
+    auto async_request(Target target, RequestOptions request, Diagnostics& diag, CompletionToken&& token = {}) {
+        return request_dispatch(std::move(target), std::move(request), &diag, std::forward<CompletionToken>(token));
+    }
+
+    /// Opens (or reuses) a connection: resolve, TCP, proxy, verified TLS. Completion signature:
+    /// void(error_code, ConnectInfo); `diag.phase` says which phase failed (Phase::setup: the
+    /// options themselves, before any I/O).
+    template <class CompletionToken = boost::asio::deferred_t>
+    auto async_connect(Diagnostics& diag, CompletionToken&& token = {}) {
+        return dispatch<ConnectInfo>(
+            [](auto handler, handle_type self, Diagnostics* d) { Derived::initiate_connect(self, std::move(handler), d); }, &diag,
+            std::forward<CompletionToken>(token));
+    }
+
+    /// Revokes `token` at /services/oauth2/revoke and drops it from the cache. Explicit only: the
+    /// client never revokes on its own. Completion signature: void(error_code, bool).
+    template <class CompletionToken = boost::asio::deferred_t>
+    auto async_revoke(TokenPtr token_to_revoke, Diagnostics& diag, CompletionToken&& token = {}) {
+        return dispatch<bool>(
+            [t = std::move(token_to_revoke)](auto handler, handle_type self, Diagnostics* d) mutable {
+                Derived::initiate_revoke(self, std::move(handler), std::move(t), d);
+            },
+            &diag, std::forward<CompletionToken>(token));
+    }
+
+    /// Asks /services/oauth2/introspect about the cached (or a newly fetched) token; when active,
+    /// its `exp` becomes the cache's expiry. Completion signature: void(error_code, Introspection).
+    template <class CompletionToken = boost::asio::deferred_t>
+    auto async_introspect(Diagnostics& diag, CompletionToken&& token = {}) {
+        return dispatch<Introspection>(
+            [](auto handler, handle_type self, Diagnostics* d) {
+                Derived::initiate_introspect(self, std::move(handler), d);
+            },
+            &diag, std::forward<CompletionToken>(token));
+    }
+
+    /// Coroutine convenience: the token, or ErrorWithDiagnostics thrown. A fresh cached token is
+    /// returned without suspending.
+    boost::asio::awaitable<TokenPtr> get_token() { return async_get_token(boost::asio::use_awaitable); }
+    /// Coroutine convenience: the reply, or ErrorWithDiagnostics thrown.
+    boost::asio::awaitable<Response> request(Target target, RequestOptions options) {
+        return async_request(std::move(target), std::move(options), boost::asio::use_awaitable);
+    }
+    /// Coroutine convenience without options: the reply, or ErrorWithDiagnostics thrown.
+    boost::asio::awaitable<Response> request(Target target) {
+        // The options are made here, not as a default argument: g++ 12 mis-compiles that temporary
+        // inside the caller's co_await expression.
+        RequestOptions options;
+        return async_request(std::move(target), std::move(options), boost::asio::use_awaitable);
+    }
+
+protected:
+    /// Only the clients derive from it.
+    ClientOperations() = default;
+    /// Not deleted through the base.
+    ~ClientOperations() = default;
+
+private:
+    using handle_type = Handle;
+
+    handle_type self() const { return static_cast<const Derived&>(*this).handle(); }
+
+    // use_awaitable: the operation completes as_tuple and failures are thrown as ErrorWithDiagnostics
+    // (so `catch (system_error&)` still works, and the diagnostics are not lost). Every other token
+    // goes to async_initiate as it is.
+    template <class T, class Init, class CompletionToken>
+    auto dispatch(Init init, Diagnostics* diag, CompletionToken&& token) {
+        using traits = detail::awaitable_token<std::decay_t<CompletionToken>>;
+        if constexpr (traits::plain) {
+            return throwing<T, typename traits::executor_type>(std::move(init), self(), diag);
+        } else {
+            return boost::asio::async_initiate<CompletionToken, void(error_code, T)>(std::move(init), token, self(),
+                                                                                     diag);
+        }
+    }
+
+    template <class T, class Executor, class Init>
+    static boost::asio::awaitable<T, Executor> throwing(Init init, handle_type self, Diagnostics* user_diag) {
+        Diagnostics local;
+        Diagnostics* diag = user_diag ? user_diag : &local;
+        // Built in its own statement: g++ 12 mis-handles temporaries inside a co_await expression.
+        auto completion = boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{});
+        auto op = boost::asio::async_initiate<decltype(completion), void(error_code, T)>(std::move(init), completion,
+                                                                                         self, diag);
+        auto [ec, value] = co_await std::move(op);
+        throw_on_error(ec, *diag);
+        co_return std::move(value);
+    }
+
+    template <class CompletionToken>
+    auto request_dispatch(Target target, RequestOptions ro, Diagnostics* diag, CompletionToken&& token) {
+        return dispatch<Response>(
+            [t = std::move(target), r = std::move(ro)](auto handler, handle_type self, Diagnostics* d) mutable {
+                Derived::initiate_request(self, std::move(handler), std::move(t), std::move(r), d);
+            },
+            diag, std::forward<CompletionToken>(token));
+    }
+
+    // The token operations. A fresh cached token is posted to the handler as it is (no type erasure);
+    // with use_awaitable it is returned without suspending. A refresh drops the cached token in its
+    // initiation, i.e. when the operation starts.
+    struct get_token_init {
+        bool refresh;
+        template <class Handler>
+        void operator()(Handler&& handler, const handle_type& self, Diagnostics* d) const {
+            if (refresh) {
+                Derived::drop_cached(self);
+            } else if (TokenPtr tok = Derived::try_cached(self)) {
+                // Never call a handler from inside its initiating function: post it.
+                boost::asio::post(Derived::executor_of(self),
+                                  boost::asio::append(std::forward<Handler>(handler), error_code{}, std::move(tok)));
+                return;
+            }
+            Derived::initiate_get_token(self, std::forward<Handler>(handler), d);
+        }
+    };
+
+    template <class CompletionToken>
+    auto get_token_dispatch(Diagnostics* diag, bool refresh, CompletionToken&& token) {
+        using traits = detail::awaitable_token<std::decay_t<CompletionToken>>;
+        if constexpr (traits::plain) {
+            return get_token_coro<typename traits::executor_type>(self(), diag, refresh);
+        } else if constexpr (traits::tuple) {
+            return get_token_tuple_coro<typename traits::executor_type>(self(), diag, refresh);
+        } else {
+            return boost::asio::async_initiate<CompletionToken, void(error_code, TokenPtr)>(get_token_init{refresh},
+                                                                                           token, self(), diag);
+        }
+    }
+
+    // The use_awaitable fast paths: a coroutine that returns a fresh cached token at once (its frame
+    // comes from Asio's per-thread recycling allocator) and otherwise waits like any other caller.
+    template <class Executor>
+    static boost::asio::awaitable<TokenPtr, Executor> get_token_coro(handle_type self, Diagnostics* diag, bool refresh) {
+        if (!refresh) {
+            if (TokenPtr tok = Derived::try_cached(self)) co_return tok;
+        }
+        Diagnostics local;
+        Diagnostics* d = diag ? diag : &local;
+        auto completion = boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{});
+        auto op = boost::asio::async_initiate<decltype(completion), void(error_code, TokenPtr)>(
+            get_token_init{refresh}, completion, self, d);
+        auto [ec, tok] = co_await std::move(op);
+        throw_on_error(ec, *d);
+        co_return tok;
+    }
+    template <class Executor>
+    static boost::asio::awaitable<std::tuple<error_code, TokenPtr>, Executor> get_token_tuple_coro(handle_type self,
+                                                                                                  Diagnostics* diag,
+                                                                                                  bool refresh) {
+        if (!refresh) {
+            if (TokenPtr tok = Derived::try_cached(self))
+                co_return std::tuple<error_code, TokenPtr>{error_code{}, std::move(tok)};
+        }
+        auto completion = boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{});
+        auto op = boost::asio::async_initiate<decltype(completion), void(error_code, TokenPtr)>(
+            get_token_init{refresh}, completion, self, diag);
+        co_return co_await std::move(op);
+    }
+};
+
+}  // namespace sfconnect
+
+#endif

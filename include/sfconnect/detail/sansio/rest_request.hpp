@@ -1,0 +1,201 @@
+// Copyright (c) 2026 sfconnect developers. Distributed under the Boost Software License, Version 1.0.
+#ifndef SFCONNECT_DETAIL_SANSIO_REST_REQUEST_HPP
+#define SFCONNECT_DETAIL_SANSIO_REST_REQUEST_HPP
+
+// An authenticated REST request as a sans-io algorithm: prepare (query, header checks), ask for a
+// token, send, classify the reply (redirect with its Location, API errors), fetch a new token and
+// replay once after "Session expired or invalid", retry idempotent methods on connection failures
+// and 502/503/504. Parsing a 2xx JSON body is a separate step (parse_json_body) the runner performs
+// after the connection is back in the pool.
+
+#include <sfconnect/diagnostics.hpp>
+#include <sfconnect/endpoint.hpp>
+#include <sfconnect/limit_info.hpp>
+#include <sfconnect/reply_errors.hpp>
+#include <sfconnect/response.hpp>
+#include <sfconnect/token_client_types.hpp>
+#include <sfconnect/detail/encoding.hpp>
+#include <sfconnect/detail/random.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
+#include <sfconnect/detail/url.hpp>
+#include <sfconnect/detail/retry.hpp>
+#include <sfconnect/detail/sansio/action.hpp>
+#include <sfconnect/detail/sansio/client_context.hpp>
+#include <sfconnect/detail/sansio/token_fetch.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <string>
+
+namespace sfconnect::detail::sansio {
+
+inline boost::beast::http::verb to_verb(Method m) noexcept {
+    namespace http = boost::beast::http;
+    switch (m) {
+        case Method::get: return http::verb::get;
+        case Method::post: return http::verb::post;
+        case Method::put: return http::verb::put;
+        case Method::patch: return http::verb::patch;
+        case Method::del: return http::verb::delete_;
+        case Method::head: return http::verb::head;
+    }
+    return http::verb::get;
+}
+
+// The body of a 2xx reply that says it is JSON, parsed into out.json (bad_response if it does not parse).
+inline error_code parse_json_body(Response& out, Diagnostics& diag) {
+    if (out.body.empty() || out.header("Content-Type").find("json") == std::string_view::npos) return {};
+    error_code jec;
+    out.json = boost::json::parse(out.body, jec);
+    if (!jec) return {};
+    diag.http_status = out.status;
+    diag.phase = Phase::api;
+    diag.message = "the reply says it is JSON but does not parse (" + jec.message() + ")";
+    diag.hint = std::string(default_hint(errc::bad_response));
+    return errc::bad_response;
+}
+
+class rest_request {
+public:
+    rest_request(const client_context& ctx, const Target& target, const RequestOptions& ro, Response& out)
+        : ctx_(ctx), target_(target), ro_(ro), out_(out) {}
+
+    HttpRequest& request() noexcept { return req_; }
+    HttpResponse& response() noexcept { return res_; }
+    // The token the last request carried (the one to drop when need_token says after_rejection).
+    const TokenPtr& token() const noexcept { return token_; }
+    // The outcome of need_token.
+    void set_token(TokenPtr t) noexcept { token_ = std::move(t); }
+
+    action resume(error_code io, double jitter01, Diagnostics& diag) {
+        switch (state_) {
+            case state::start:
+                if (error_code ec = prepare(diag)) return action::done(ec);
+                break;
+            case state::got_token:
+                if (io) return action::done(io);
+                build_request();
+                state_ = state::exchanged;
+                return action::exchange(exchange_kind::api_request, limits_);
+            case state::exchanged: {
+                const error_code ec = on_reply(io, diag);
+                if (!ec) return action::done(ec);
+                if (is_refetchable_session_error(ec, diag) && !refetched_) {
+                    // The token expired or was revoked: drop exactly that token, fetch once, replay once.
+                    refetched_ = true;
+                    --attempt_;
+                    return next_attempt(diag, true);
+                }
+                if (should_retry_request(ec, idempotent_, status_, attempt_, ctx_.options.retry)) {
+                    state_ = state::slept;
+                    return action::sleep(exchange_kind::api_request,
+                                         backoff_delay(ctx_.options.retry, attempt_, jitter01), ec, attempt_);
+                }
+                // Transport failures keep the phase the transport named ("request": timeouts, lost
+                // connections, size limits), as Timeouts and the troubleshooting table document.
+                return action::done(ec);
+            }
+            case state::slept: break;
+        }
+        return next_attempt(diag, false);
+    }
+
+private:
+    enum class state { start, got_token, exchanged, slept };
+
+    action next_attempt(Diagnostics& diag, bool after_rejection) {
+        ++attempt_;
+        diag.clear();
+        state_ = state::got_token;
+        return action::need_token(after_rejection);
+    }
+
+    error_code prepare(Diagnostics& diag) {
+        path_ = target_.path();
+        if (!ro_.query.empty()) {
+            char sep = path_.find('?') == std::string::npos ? '?' : '&';
+            for (const auto& [k, v] : ro_.query) {
+                path_ += sep;
+                sep = '&';
+                append_form_encoded(path_, k);
+                path_ += '=';
+                append_form_encoded(path_, v);
+            }
+        }
+        for (const auto& [k, v] : ro_.headers) {
+            if (k.empty() || has_crlf_or_nul(k) || has_crlf_or_nul(v)) {
+                diag.message = "request header '" + k.substr(0, 60) +
+                               "' contains CR, LF or NUL (or an empty name) and was not sent";
+                diag.phase = Phase::api;
+                return make_error_code(boost::system::errc::invalid_argument);
+            }
+        }
+        idempotent_ = is_idempotent(target_.method());
+        limits_ = ExchangeLimits{ctx_.options.max_header_bytes,
+                                 ro_.max_response_bytes.value_or(ctx_.options.max_response_bytes)};
+        attempt_ = 0;
+        return {};
+    }
+
+    void build_request() {
+        namespace http = boost::beast::http;
+        req_ = HttpRequest{to_verb(target_.method()), path_, 11};
+        ctx_.base_headers(req_);
+        std::string bearer = "Bearer ";
+        bearer += token_->access_token.reveal();
+        req_.set(http::field::authorization, bearer);
+        wipe(bearer);
+        for (const auto& [k, v] : ro_.headers) req_.set(k, v);
+        if (ro_.json) {
+            req_.set(http::field::content_type, "application/json");
+            req_.body() = boost::json::serialize(*ro_.json);
+        } else if (!ro_.body.empty()) {
+            req_.set(http::field::content_type, ro_.content_type);
+            req_.body() = ro_.body;
+        }
+        req_.prepare_payload();
+        res_ = HttpResponse{};
+    }
+
+    error_code on_reply(error_code io, Diagnostics& diag) {
+        wipe_authorization(req_);
+        status_ = 0;
+        if (io) return io;
+        status_ = static_cast<int>(res_.result_int());
+        out_.status = status_;
+        out_.headers = std::move(res_.base());
+        out_.body = std::move(res_.body());
+        out_.json = nullptr;
+        out_.limit_info.reset();
+        if (auto li = out_.header("Sforce-Limit-Info"); !li.empty()) out_.limit_info = parse_limit_info(li);
+        if (status_ >= 200 && status_ < 300) return {};
+        const error_code ec = map_api_error(status_, out_.header("Content-Type"), out_.body, diag);
+        redact(diag, token_->access_token.reveal());  // a hostile server may echo it
+        if (status_ >= 300 && status_ < 400) {
+            diag.host = location_host(out_.header("Location"));
+            diag.message = "the API redirected to '" + diag.host + "'; sfconnect never sends the token to another host";
+            redact(diag, token_->access_token.reveal());  // whatever shape the token has
+        }
+        return ec;
+    }
+
+    const client_context& ctx_;
+    const Target& target_;
+    const RequestOptions& ro_;
+    Response& out_;
+    state state_ = state::start;
+    std::string path_;
+    bool idempotent_ = false;
+    bool refetched_ = false;
+    int attempt_ = 0;
+    int status_ = 0;
+    ExchangeLimits limits_;
+    TokenPtr token_;
+    HttpRequest req_;
+    HttpResponse res_;
+};
+
+}  // namespace sfconnect::detail::sansio
+
+#endif
