@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
     std::thread runner([&] { io.run(); });
 
     std::vector<std::thread> callers;
+    callers.reserve(3);
     for (int i = 0; i < 3; ++i) {
         callers.emplace_back([&client, &failures, i] {
             std::future<sfconnect::Response> reply =

@@ -29,6 +29,7 @@ int run_workers(example::Org& org) {
     net::thread_pool pool(4);
     sfconnect::TokenClient client(pool.get_executor(), org.site, org.credentials, org.options);  // thread-safe
     std::vector<std::future<void>> done;
+    done.reserve(32);
     for (int id = 0; id < 32; ++id) done.push_back(net::co_spawn(pool, worker(client, id), net::use_future));
     for (auto& f : done) f.get();  // rethrows a worker's ErrorWithDiagnostics
     sfconnect::TokenClientStats stats = client.stats();

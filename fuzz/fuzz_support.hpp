@@ -44,12 +44,10 @@ inline void check(bool ok, std::string_view what, std::string_view detail = {}) 
 // Replaces a letter or digit by the next one of its kind (z -> a, Z -> A, 9 -> 0); anything else
 // stays. Differential checks use it to change a value while keeping its shape.
 inline void rotate_alnum(char& c) {
-    if (c >= 'a' && c <= 'y') ++c;
-    else if (c == 'z') c = 'a';
-    else if (c >= 'A' && c <= 'Y') ++c;
+    if (c == 'z') c = 'a';
     else if (c == 'Z') c = 'A';
-    else if (c >= '0' && c <= '8') ++c;
     else if (c == '9') c = '0';
+    else if ((c >= 'a' && c < 'z') || (c >= 'A' && c < 'Z') || (c >= '0' && c < '9')) ++c;
 }
 
 inline bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }

@@ -196,7 +196,7 @@ TEST_CASE("an absent signature is accepted unverified unless one is required", "
     CHECK_FALSE(p.result->signature_verified);
     CHECK(p.result->signature.empty());
 
-    for (auto value : {boost::json::value(nullptr), boost::json::value("")}) {
+    for (const auto& value : {boost::json::value(nullptr), boost::json::value("")}) {
         o["signature"] = value;
         auto q = parse(o);
         REQUIRE(q.result.has_value());

@@ -17,7 +17,7 @@ struct FakeToken {
 using time_point = std::chrono::steady_clock::time_point;
 using Cache = sfconnect::detail::TokenCacheState<FakeToken, time_point>;
 using Lookup = Cache::Lookup;
-const time_point t0{std::chrono::hours(1000)};
+constexpr time_point t0{std::chrono::hours(1000)};
 }  // namespace
 
 TEST_CASE("cold cache: the first caller starts exactly one fetch, the others wait", "[cache]") {
