@@ -7,7 +7,6 @@
 #define SFCONNECT_BENCHMARKS_BENCH_COMMON_HPP
 
 #include <CLI/CLI.hpp>
-
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -36,7 +35,7 @@ struct Args {
     std::string connect_to;
     std::string api_version;
     std::uint64_t requests = 1000;
-    std::uint64_t concurrency = 0;  // 0: the mode's default
+    std::uint64_t concurrency = 0;     // 0: the mode's default
     std::uint64_t token_delay_ms = 0;  // sfconnect-bench herd with the built-in emulator only
     std::uint64_t reply_mib = 50;      // sfconnect-bench large-reply: size of each oversized reply
     bool json = false;
@@ -108,7 +107,8 @@ inline Args parse_args(int argc, char** argv, std::string_view program, std::str
         usage_error(program, "unknown mode '" + a.mode + "'");
     if (*requests_opt) a.requests = parse_count(program, "--requests", requests, 1, 100'000'000);
     if (*concurrency_opt) a.concurrency = parse_count(program, "--concurrency", concurrency, 1, 1'000'000);
-    if (token_delay_opt && *token_delay_opt) a.token_delay_ms = parse_count(program, "--token-delay", token_delay, 1, 10'000);
+    if (token_delay_opt && *token_delay_opt)
+        a.token_delay_ms = parse_count(program, "--token-delay", token_delay, 1, 10'000);
     if (reply_mib_opt && *reply_mib_opt) a.reply_mib = parse_count(program, "--reply-mib", reply_mib, 1, 4096);
     return a;
 }
@@ -200,13 +200,13 @@ private:
 
 /// A result in the one format every client prints.
 struct Result {
-    std::string client;      // "sfconnect", "minimal-beast", "libcurl"
+    std::string client;  // "sfconnect", "minimal-beast", "libcurl"
     std::string mode;
     std::uint64_t requests = 0;
     std::uint64_t ok = 0;
     std::uint64_t errors = 0;
     double wall_s = 0;
-    CpuTimes cpu;            // process CPU over the measured section
+    CpuTimes cpu;  // process CPU over the measured section
     std::uint64_t token_requests = 0;
     long max_rss_kb = 0;
     long rss_before_kb = 0;  // RSS at program start (libraries loaded, nothing done yet)
@@ -218,14 +218,13 @@ struct Result {
 };
 
 inline void print_json(const Result& r) {
-    std::printf(
-        "{\"mode\":\"%s\",\"requests\":%llu,\"ok\":%llu,\"errors\":%llu,\"wall_s\":%.6f,\"cpu_user_s\":%.6f,"
-        "\"cpu_sys_s\":%.6f,\"token_requests\":%llu,\"max_rss_kb\":%ld,\"client\":\"%s\",\"server\":\"%s\","
-        "\"optimized\":%s,\"tls\":\"%s\",\"rss_before_kb\":%ld,\"rss_after_kb\":%ld",
-        r.mode.c_str(), static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.ok),
-        static_cast<unsigned long long>(r.errors), r.wall_s, r.cpu.user, r.cpu.sys,
-        static_cast<unsigned long long>(r.token_requests), r.max_rss_kb, r.client.c_str(), r.server.c_str(),
-        optimized ? "true" : "false", r.tls.c_str(), r.rss_before_kb, r.rss_after_kb);
+    std::printf("{\"mode\":\"%s\",\"requests\":%llu,\"ok\":%llu,\"errors\":%llu,\"wall_s\":%.6f,\"cpu_user_s\":%.6f,"
+                "\"cpu_sys_s\":%.6f,\"token_requests\":%llu,\"max_rss_kb\":%ld,\"client\":\"%s\",\"server\":\"%s\","
+                "\"optimized\":%s,\"tls\":\"%s\",\"rss_before_kb\":%ld,\"rss_after_kb\":%ld",
+                r.mode.c_str(), static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.ok),
+                static_cast<unsigned long long>(r.errors), r.wall_s, r.cpu.user, r.cpu.sys,
+                static_cast<unsigned long long>(r.token_requests), r.max_rss_kb, r.client.c_str(), r.server.c_str(),
+                optimized ? "true" : "false", r.tls.c_str(), r.rss_before_kb, r.rss_after_kb);
     for (const auto& [k, v] : r.extra) std::printf(",\"%s\":%.9g", k.c_str(), v);
     std::printf("}\n");
 }

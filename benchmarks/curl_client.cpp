@@ -168,10 +168,11 @@ int main(int argc, char** argv) {
     result.rss_before_kb = rss_start;
     {
         std::unique_ptr<CURL, EasyDeleter> escaper(curl_easy_init());
-        const std::string form = "grant_type=client_credentials&client_id=" + form_encode(escaper.get(), args.consumer_key) +
+        const std::string form = "grant_type=client_credentials&client_id=" +
+                                 form_encode(escaper.get(), args.consumer_key) +
                                  "&client_secret=" + form_encode(escaper.get(), *secret);
-        const std::string path =
-            "/services/data/v" + (args.api_version.empty() ? std::string("64.0") : args.api_version) + "/";
+        const std::string path = "/services/data/v" +
+                                 (args.api_version.empty() ? std::string("64.0") : args.api_version) + "/";
         Client client(args, form);
         // Warm-up: connection, TLS handshake, first token (and first request).
         if (!client.fetch_token() || (args.mode == "request" && !client.get_resource(path))) {

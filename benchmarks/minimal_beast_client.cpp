@@ -65,9 +65,9 @@ std::string form_encode(std::string_view s) {
 
 struct Client {
     bench::Args args;
-    std::string form;      // grant_type=client_credentials&client_id=...&client_secret=...
-    std::string path;      // the REST target
-    std::string bearer;    // "Bearer <token>"
+    std::string form;    // grant_type=client_credentials&client_id=...&client_secret=...
+    std::string path;    // the REST target
+    std::string bearer;  // "Bearer <token>"
     ssl::context ctx{ssl::context::tls_client};
     std::optional<beast::ssl_stream<beast::tcp_stream>> stream;
     beast::flat_buffer buffer;

@@ -4,12 +4,12 @@
 // cold-cache herds, against a given org (or loopback server) or an emulator started in-process.
 // Only the measured loop counts: connecting, the TLS handshake and the first token are warm-up.
 
-#include "alloc_counter.hpp"
-#include "bench_common.hpp"
-
 #include <sfconnect/sfconnect.hpp>
 #include <sfconnect/testing/emulator.hpp>
 #include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
+
+#include "alloc_counter.hpp"
+#include "bench_common.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -178,13 +178,13 @@ struct PerCall {
 };
 
 struct CachedFigures {
-    PerCall primary;    // co_await client.async_get_token(as_tuple(use_awaitable)) (the reported figure)
-    PerCall deferred;   // co_await client.async_get_token() (the default completion token)
-    PerCall plain;      // co_await client.async_get_token(use_awaitable)
+    PerCall primary;      // co_await client.async_get_token(as_tuple(use_awaitable)) (the reported figure)
+    PerCall deferred;     // co_await client.async_get_token() (the default completion token)
+    PerCall plain;        // co_await client.async_get_token(use_awaitable)
     PerCall convenience;  // co_await client.get_token()
-    PerCall callback;   // plain callbacks, each completion starting the next call
-    PerCall sync;       // client.cached_token(): no freshness check, no completion (the floor)
-    PerCall awaitable;  // co_await of a trivial awaitable<TokenPtr> (Asio's co_await floor)
+    PerCall callback;     // plain callbacks, each completion starting the next call
+    PerCall sync;         // client.cached_token(): no freshness check, no completion (the floor)
+    PerCall awaitable;    // co_await of a trivial awaitable<TokenPtr> (Asio's co_await floor)
 };
 
 // CPU time of the calling thread: unlike wall time, not inflated when other processes take the CPU
@@ -311,7 +311,8 @@ struct HerdFigures {
 void delay_next_token_reply(Run& run) {
     if (run.emulator && run.args.token_delay_ms)
         run.emulator->push_fault(sfconnect::testing::Route::token,
-                                 sfconnect::testing::Fault::delayed(std::chrono::milliseconds(run.args.token_delay_ms)));
+                                 sfconnect::testing::Fault::delayed(
+                                     std::chrono::milliseconds(run.args.token_delay_ms)));
 }
 
 net::awaitable<void> herd_mode(TokenClient& client, Run& run, bench::Stopwatch& sw, HerdFigures& fig) {
@@ -361,7 +362,8 @@ int run_benchmark(bench::Args args, long rss_start) {
     Run run;
     run.args = std::move(args);
     auto& a = run.args;
-    if (a.concurrency != 0 && a.mode != "herd") bench::usage_error(program, "--concurrency applies to the herd mode only");
+    if (a.concurrency != 0 && a.mode != "herd")
+        bench::usage_error(program, "--concurrency applies to the herd mode only");
     if (a.mode == "herd" && a.concurrency == 0) a.concurrency = 10'000;
     if (a.mode == "large-reply" && !a.site.empty())
         bench::usage_error(program, "large-reply needs the built-in emulator (no --site)");
@@ -505,7 +507,8 @@ int run_benchmark(bench::Args args, long rss_start) {
         bench::print_json(run.result);
     } else {
         bench::print_human(run.result);
-        std::printf("  heap        %.2f allocations per operation (operator new on the client thread)\n", allocs_per_op);
+        std::printf("  heap        %.2f allocations per operation (operator new on the client thread)\n",
+                    allocs_per_op);
         if (emulator) {
             const auto t = sw.thread_cpu();
             std::printf("  client cpu  %.2f us/op on the client thread (the emulator runs on another thread)\n",
@@ -547,7 +550,8 @@ int run_benchmark(bench::Args args, long rss_start) {
 int main(int argc, char** argv) {
     const long rss_start = bench::current_rss_kb();
     try {
-        auto args = bench::parse_args(argc, argv, program, help_text, {"token", "cached", "request", "herd", "large-reply"});
+        auto args = bench::parse_args(argc, argv, program, help_text,
+                                      {"token", "cached", "request", "herd", "large-reply"});
         return run_benchmark(std::move(args), rss_start);
     } catch (const std::exception& e) {
         std::cerr << program << ": " << e.what() << "\n";

@@ -6,11 +6,11 @@
 // completes (with success or a documented error), token requests stay near the minimum, and the
 // resident set stays flat after warm-up. The verdict is the exit code; timings are only reported.
 
-#include "bench_common.hpp"
-
 #include <sfconnect/sfconnect.hpp>
 #include <sfconnect/testing/emulator.hpp>
 #include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
+
+#include "bench_common.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -24,8 +24,8 @@
 #include <cmath>
 #include <condition_variable>
 #include <functional>
-#include <memory>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -175,7 +175,7 @@ struct Shared {
     std::atomic<std::uint64_t> loops_done{0};
     std::mutex mutex;
     std::map<std::string, std::uint64_t> failures;  // error id -> count
-    std::uint64_t undocumented = 0;                  // errors outside sfconnect's three categories
+    std::uint64_t undocumented = 0;                 // errors outside sfconnect's three categories
     Histogram latency;
     Clock::time_point stop_starting;
 };
@@ -300,7 +300,8 @@ int main(int argc, char** argv) {
     });
     std::thread finisher([&] {
         // Cancels the watchdog once every loop has ended (polling keeps the loops free of signalling).
-        while (s.loops_done.load() < o.coroutines && !io.stopped()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        while (s.loops_done.load() < o.coroutines && !io.stopped())
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
         net::post(io, [&] { watchdog.cancel(); });
     });
 
@@ -360,7 +361,7 @@ int main(int argc, char** argv) {
         return std::string(b);
     };
     std::vector<std::pair<std::string, std::string>> figures;  // in print order
-    std::vector<std::pair<std::string, std::string>> json;  // raw JSON values
+    std::vector<std::pair<std::string, std::string>> json;     // raw JSON values
     const auto put = [&](const std::string& key, const std::string& text, const std::string& raw) {
         figures.emplace_back(key, text);
         json.emplace_back(key, raw);
@@ -412,7 +413,8 @@ int main(int argc, char** argv) {
         for (const auto& [k, v] : json) out += "\"" + k + "\":" + v + ",";
         out += "\"rss_samples\":[";
         for (std::size_t i = 0; i < samples.size(); ++i)
-            out += std::string(i ? "," : "") + "[" + fmt(samples[i].at_s) + "," + std::to_string(samples[i].rss_kb) + "]";
+            out += std::string(i ? "," : "") + "[" + fmt(samples[i].at_s) + "," + std::to_string(samples[i].rss_kb) +
+                   "]";
         out += "]}";
         std::puts(out.c_str());
     } else {

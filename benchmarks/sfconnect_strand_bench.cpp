@@ -18,8 +18,6 @@
 #include <sfconnect/testing/emulator.hpp>
 #include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
 
-#include <CLI/CLI.hpp>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -28,13 +26,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
+#include <CLI/CLI.hpp>
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <ctime>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -69,11 +68,11 @@ struct Figures {
     std::size_t requests = 0;
     std::size_t errors = 0;
     double wall_s = 0;
-    double cpu_s = 0;         // whole process (the emulator's thread included)
-    double client_cpu_s = 0;  // the io_context's threads only (the client, the workers, the probe)
+    double cpu_s = 0;                  // whole process (the emulator's thread included)
+    double client_cpu_s = 0;           // the io_context's threads only (the client, the workers, the probe)
     unsigned max_parallel_parses = 0;  // caller modes: the most caller parses seen running at once
-    std::vector<double> latency_ms;  // per large request, parse included
-    std::vector<double> probe_ms;    // per small probe request
+    std::vector<double> latency_ms;    // per large request, parse included
+    std::vector<double> probe_ms;      // per small probe request
 };
 
 double percentile(std::vector<double> v, double p) {
@@ -131,9 +130,9 @@ double parse_alone_ms(const std::string& body) {
 
 struct Shared {
     std::vector<std::unique_ptr<TokenClient>> clients;  // [0] shared (strand, caller) or per worker; last: probe's
-    std::atomic<std::size_t> next{0};                  // requests handed out so far
+    std::atomic<std::size_t> next{0};                   // requests handed out so far
     std::atomic<unsigned> workers_left{0};
-    std::atomic<std::size_t> errors{0};  // failed or malformed replies (never expected)
+    std::atomic<std::size_t> errors{0};            // failed or malformed replies (never expected)
     std::atomic<unsigned> parses_running{0};       // caller modes: parses in progress now
     std::atomic<unsigned> max_parallel_parses{0};  // ... and the most seen at once
     Figures fig;
@@ -209,7 +208,8 @@ Figures run_one(Emulator& org, const Settings& set, const std::string& mode, std
     // One scripted reply per large request, queued before the clock starts.
     for (std::size_t i = 0; i < s.fig.requests; ++i)
         org.push_fault(sfconnect::testing::Route::api,
-                       sfconnect::testing::Fault::reply_with(200, body, s.caller_parses ? "text/plain" : "application/json"));
+                       sfconnect::testing::Fault::reply_with(200, body,
+                                                             s.caller_parses ? "text/plain" : "application/json"));
 
     net::io_context io(static_cast<int>(set.threads));
     auto options = sfconnect::testing::client_options_for(org);
@@ -266,20 +266,24 @@ void print(const Figures& f, bool json) {
     const double n = static_cast<double>(f.requests);
     const double mib = n * static_cast<double>(f.reply_kib) / 1024.0;
     if (json) {
-        std::printf(
-            "{\"mode\":\"%s\",\"reply_kib\":%zu,\"parse_alone_ms\":%.3f,\"requests\":%zu,\"errors\":%zu,\"wall_s\":%.6f,\"cpu_s\":%.6f,"
-            "\"client_cpu_s\":%.6f,\"requests_per_s\":%.3f,\"mib_per_s\":%.3f,\"latency_p50_ms\":%.3f,\"latency_p90_ms\":%.3f,"
-            "\"latency_p99_ms\":%.3f,\"probes\":%zu,\"probe_p50_ms\":%.3f,\"probe_p90_ms\":%.3f,\"probe_p99_ms\":%.3f,\"max_parallel_parses\":%u}\n",
-            f.mode.c_str(), f.reply_kib, f.parse_ms, f.requests, f.errors, f.wall_s, f.cpu_s, f.client_cpu_s, n / f.wall_s, mib / f.wall_s,
-            percentile(f.latency_ms, 50), percentile(f.latency_ms, 90), percentile(f.latency_ms, 99),
-            f.probe_ms.size(), percentile(f.probe_ms, 50), percentile(f.probe_ms, 90), percentile(f.probe_ms, 99), f.max_parallel_parses);
+        std::printf("{\"mode\":\"%s\",\"reply_kib\":%zu,\"parse_alone_ms\":%.3f,\"requests\":%zu,\"errors\":%zu,\"wall_"
+                    "s\":%.6f,\"cpu_s\":%.6f,"
+                    "\"client_cpu_s\":%.6f,\"requests_per_s\":%.3f,\"mib_per_s\":%.3f,\"latency_p50_ms\":%.3f,"
+                    "\"latency_p90_ms\":%.3f,"
+                    "\"latency_p99_ms\":%.3f,\"probes\":%zu,\"probe_p50_ms\":%.3f,\"probe_p90_ms\":%.3f,\"probe_p99_"
+                    "ms\":%.3f,\"max_parallel_parses\":%u}\n",
+                    f.mode.c_str(), f.reply_kib, f.parse_ms, f.requests, f.errors, f.wall_s, f.cpu_s, f.client_cpu_s,
+                    n / f.wall_s, mib / f.wall_s, percentile(f.latency_ms, 50), percentile(f.latency_ms, 90),
+                    percentile(f.latency_ms, 99), f.probe_ms.size(), percentile(f.probe_ms, 50),
+                    percentile(f.probe_ms, 90), percentile(f.probe_ms, 99), f.max_parallel_parses);
     } else {
         std::printf("%-13s %6zu KiB %5zu req %7.1f req/s %7.1f MiB/s  latency ms p50 %7.2f p90 %7.2f p99 %7.2f  "
                     "probe ms p50 %6.2f p99 %6.2f (%zu)  cpu ms/req %.2f (client %.2f)  parse alone %.2f ms  "
                     "parallel parses %u%s\n",
                     f.mode.c_str(), f.reply_kib, f.requests, n / f.wall_s, mib / f.wall_s, percentile(f.latency_ms, 50),
                     percentile(f.latency_ms, 90), percentile(f.latency_ms, 99), percentile(f.probe_ms, 50),
-                    percentile(f.probe_ms, 99), f.probe_ms.size(), f.cpu_s * 1e3 / n, f.client_cpu_s * 1e3 / n, f.parse_ms, f.max_parallel_parses,
+                    percentile(f.probe_ms, 99), f.probe_ms.size(), f.cpu_s * 1e3 / n, f.client_cpu_s * 1e3 / n,
+                    f.parse_ms, f.max_parallel_parses,
                     f.errors ? ("  ERRORS: " + std::to_string(f.errors)).c_str() : "");
     }
     std::fflush(stdout);
@@ -291,11 +295,14 @@ int main(int argc, char** argv) {
     Settings set;
     CLI::App app{"sfconnect-strand-bench: one TokenClient shared by a thread pool, large JSON replies; the library "
                  "parsing on the client's strand (strand) vs the caller parsing where it is resumed (caller-inline: "
-                 "still inside the strand) or after a post off the strand (caller) vs one client per worker (clients). Server: the in-process emulator. Prints one line per round, "
+                 "still inside the strand) or after a post off the strand (caller) vs one client per worker (clients). "
+                 "Server: the in-process emulator. Prints one line per round, "
                  "configuration and mode, interleaved. Exit status: 0 when every request succeeded, 1 otherwise, "
                  "2 on usage errors."};
     app.add_option("--threads", set.threads, "io_context threads")->check(CLI::Range(1, 64))->capture_default_str();
-    app.add_option("--workers", set.workers, "concurrent request loops")->check(CLI::Range(1, 64))->capture_default_str();
+    app.add_option("--workers", set.workers, "concurrent request loops")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
     app.add_option("--reply-kib", set.reply_kib, "reply sizes in KiB (at most 8000: the default body limit is 8 MiB)")
         ->check(CLI::Range(1, 8000))
         ->delimiter(',')
@@ -304,7 +311,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"strand", "caller-inline", "caller", "clients"}))
         ->delimiter(',')
         ->capture_default_str();
-    app.add_option("--total-mib", set.total_mib, "reply MiB per configuration (requests = max(4 x workers, this / size))")
+    app.add_option("--total-mib", set.total_mib,
+                   "reply MiB per configuration (requests = max(4 x workers, this / size))")
         ->check(CLI::Range(1, 65536))
         ->capture_default_str();
     app.add_option("--rounds", set.rounds, "interleaved rounds of every configuration")

@@ -66,8 +66,8 @@ int main(int argc, char** argv) {
     callers.reserve(3);
     for (int i = 0; i < 3; ++i) {
         callers.emplace_back([&client, &failures, i] {
-            std::future<sfconnect::Response> reply =
-                client.async_request(sfconnect::endpoints::limits.bind("64.0"), net::use_future);
+            std::future<sfconnect::Response> reply = client.async_request(sfconnect::endpoints::limits.bind("64.0"),
+                                                                          net::use_future);
             try {
                 std::cout << "future " + std::to_string(i) + ": GET limits -> HTTP " +
                                  std::to_string(reply.get().status) + "\n";

@@ -17,11 +17,11 @@ namespace net = boost::asio;
 //[print_failure
 void print_failure(const sfconnect::error_code& ec, const sfconnect::Diagnostics& diag) {
     std::cout << "error id:    " << sfconnect::error_id(ec) << '\n'  // stable, e.g. "no_run_as_user"
-              << "message:     " << diag.message << '\n';              // ours: what failed and why
-    if (!diag.server_error.empty() || diag.http_status)               // the server's words, verbatim
+              << "message:     " << diag.message << '\n';            // ours: what failed and why
+    if (!diag.server_error.empty() || diag.http_status)              // the server's words, verbatim
         std::cout << "server said: " << diag.server_error << ": " << diag.server_message << " (HTTP "
                   << diag.http_status.value_or(0) << ")\n";
-    std::cout << "how to fix:  " << diag.hint << '\n';                 // for the admin: which screen
+    std::cout << "how to fix:  " << diag.hint << '\n';  // for the admin: which screen
 }
 //]
 
@@ -61,10 +61,15 @@ int main(int argc, char** argv) {
     net::io_context io;
     sfconnect::TokenClient client(io.get_executor(), org.site, org.credentials, org.options);
     bool codes_ok = false, exceptions_ok = false;
-    net::co_spawn(io, [&]() -> net::awaitable<void> {
-        codes_ok = co_await fetch_with_error_codes(client);
-        exceptions_ok = co_await fetch_with_exceptions(client);
-    }, [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+    net::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+            codes_ok = co_await fetch_with_error_codes(client);
+            exceptions_ok = co_await fetch_with_exceptions(client);
+        },
+        [](std::exception_ptr e) {
+            if (e) std::rethrow_exception(e);
+        });
     io.run();
     std::cout << "error codes: " << (codes_ok ? "ok" : "failed")
               << ", exceptions: " << (exceptions_ok ? "ok" : "failed") << '\n';

@@ -38,7 +38,9 @@ int main(int argc, char** argv) {
     example::Org org = example::org_from_args(argc, argv);
     net::io_context io;
     sfconnect::TokenClient client(io.get_executor(), org.site, org.credentials, org.options);
-    net::co_spawn(io, list_accounts(client), [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+    net::co_spawn(io, list_accounts(client), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    });
     try {
         io.run();
     } catch (const sfconnect::ErrorWithDiagnostics& e) {

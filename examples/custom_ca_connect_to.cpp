@@ -31,8 +31,8 @@ int main(int argc, char** argv) {
 
     //[custom_ca_connect_to
     sfconnect::TokenClientOptions options;
-    options.ca_file = ca_file;            // PEM, trusted in addition to the system store
-    options.connect_to = connect_to;      // "host:port" or empty to resolve the Site
+    options.ca_file = ca_file;        // PEM, trusted in addition to the system store
+    options.connect_to = connect_to;  // "host:port" or empty to resolve the Site
     options.timeouts.connect = std::chrono::seconds(5);
     //]
     if (org.emulator) options.proxy = "";  // loopback: never through an HTTPS_PROXY
@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
     sfconnect::Diagnostics diag;
     client.async_connect(diag, [&](sfconnect::error_code ec, sfconnect::ConnectInfo info) {
         if (ec) {
-            std::cerr << "connect failed in phase " << sfconnect::to_string(diag.phase) << ": " << sfconnect::to_string(ec, diag)
-                      << "\nHow to fix: " << diag.hint << '\n';
+            std::cerr << "connect failed in phase " << sfconnect::to_string(diag.phase) << ": "
+                      << sfconnect::to_string(ec, diag) << "\nHow to fix: " << diag.hint << '\n';
             return;
         }
         std::cout << "connected to " << info.peer << " as " << org.site << ", " << info.tls_version << ' '

@@ -48,8 +48,7 @@ inline Org emulator_org() {
     auto site = sfconnect::Site::parse(emulator->site()).value();
     auto credentials =
         sfconnect::ConsumerCredentials::create(emulator->consumer_key(), emulator->consumer_secret()).value();
-    std::cerr << "(no Site given: using the built-in emulator, " << site << " at " << emulator->connect_to()
-              << ")\n";
+    std::cerr << "(no Site given: using the built-in emulator, " << site << " at " << emulator->connect_to() << ")\n";
     return Org{std::move(emulator), site, std::move(credentials), std::move(options)};
 }
 

@@ -1,9 +1,9 @@
 // Copyright (c) 2026 sfconnect developers. Distributed under the Boost Software License, Version 1.0.
 // libFuzzer target: the REST and token-endpoint error parsers (map_api_error, map_token_error and
 // its redacting form) on an arbitrary status, Content-Type, Location and body (fuzz::split_reply).
-#include "fuzz_support.hpp"
-
 #include <sfconnect/reply_errors.hpp>
+
+#include "fuzz_support.hpp"
 
 using namespace sfconnect;
 using sfconnect::fuzz::check;
@@ -17,8 +17,10 @@ void check_common(const error_code& ec, const Diagnostics& d, const fuzz::ReplyI
     check(!d.message.empty(), "no message");
     // The hint starts with the code's general hint (then may refine it).
     const std::string_view general = default_hint(ec);
-    check(!d.hint.empty() && d.hint.compare(0, general.size(), general) == 0, "the hint does not start with the "
-          "code's general hint", d.hint);
+    check(!d.hint.empty() && d.hint.compare(0, general.size(), general) == 0,
+          "the hint does not start with the "
+          "code's general hint",
+          d.hint);
     fuzz::check_printable(d.server_error, "server_error keeps control characters");
     fuzz::check_printable(d.server_message, "server_message keeps control characters");
     fuzz::check_printable(d.host, "the redirect host keeps control characters");
@@ -58,7 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                              {fuzz::planted_secret});
     check(rec == tec, "redaction changed the error code");
     check_common(rec, red, in, "token");
-    const std::string all = std::string(in.content_type) + "\n" + std::string(in.location) + "\n" + std::string(in.body);
+    const std::string all = std::string(in.content_type) + "\n" + std::string(in.location) + "\n" +
+                            std::string(in.body);
     fuzz::check_not_leaked(rec, red, fuzz::planted_secret, all, "the consumer secret leaks into diagnostics");
     return 0;
 }

@@ -1,9 +1,9 @@
 // Copyright (c) 2026 sfconnect developers. Distributed under the Boost Software License, Version 1.0.
 // libFuzzer target: the Consumer Key / Consumer Secret validators (check_consumer_key/secret and
 // ConsumerCredentials::create). Input: a key and a secret, split by FuzzedDataProvider.
-#include "fuzz_support.hpp"
-
 #include <sfconnect/consumer_credentials.hpp>
+
+#include "fuzz_support.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -16,12 +16,12 @@ namespace {
 
 bool is_known_problem(CredentialProblem p) {
     switch (p) {
-    case CredentialProblem::none:
-    case CredentialProblem::empty:
-    case CredentialProblem::surrounding_whitespace:
-    case CredentialProblem::surrounding_quotes:
-    case CredentialProblem::control_character: return true;
-    default: return false;  // not_set / unreadable_file never come from a value check
+        case CredentialProblem::none:
+        case CredentialProblem::empty:
+        case CredentialProblem::surrounding_whitespace:
+        case CredentialProblem::surrounding_quotes:
+        case CredentialProblem::control_character: return true;
+        default: return false;  // not_set / unreadable_file never come from a value check
     }
 }
 
@@ -75,7 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           d.message + " | " + d2.message);
     // The key is shown by its first characters only.
     Diagnostics d3;
-    auto c3 = ConsumerCredentials::create(key.size() > 12 ? key.substr(0, 6) + scrambled(key.substr(6)) : key, secret, d3);
+    auto c3 = ConsumerCredentials::create(key.size() > 12 ? key.substr(0, 6) + scrambled(key.substr(6)) : key, secret,
+                                          d3);
     check(!c3.has_value(), "scrambling the key's tail changed the verdict", key);
     if (kp != CredentialProblem::none && key.size() > 12)
         check(d3.message == d.message, "the message shows more of the key than its first characters",

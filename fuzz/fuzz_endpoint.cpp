@@ -3,9 +3,9 @@
 // Target::with_query), ApiVersion::parse, and runtime_target on arbitrary paths. The produced
 // target must stay inside the template's path: the literal prefix, the same segments, no dot
 // segment, no CR/LF, no '?' or '#' smuggled in by a value.
-#include "fuzz_support.hpp"
-
 #include <sfconnect/endpoints.hpp>
+
+#include "fuzz_support.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -187,6 +187,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // No ".." anywhere in the path part, also not once %2E is decoded (servers that decode before
     // normalising see "%2E%2E%2F" as "../").
     check(decoded.find("..") == std::string::npos, "runtime_target accepted '..' in the path", p);
-    for (auto seg : segments(path_part)) check(!is_dot_segment_decoded(seg), "runtime_target accepted a dot segment", p);
+    for (auto seg : segments(path_part))
+        check(!is_dot_segment_decoded(seg), "runtime_target accepted a dot segment", p);
     return 0;
 }

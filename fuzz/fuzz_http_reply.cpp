@@ -11,9 +11,9 @@
 //   bits 1-3  read size of the stream: 1, 2, 3, 7, 16, 64, 512 bytes or everything at once
 //   bit 4     require_signature
 //   bit 5     use_basic_auth
-#include "fuzz_support.hpp"
-
 #include <sfconnect/basic_token_client.hpp>
+
+#include "fuzz_support.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/_experimental/test/stream.hpp>

@@ -1,8 +1,8 @@
 // Copyright (c) 2026 sfconnect developers. Distributed under the Boost Software License, Version 1.0.
 // libFuzzer target: detail::parse_introspection on an arbitrary /services/oauth2/introspect body.
-#include "fuzz_support.hpp"
-
 #include <sfconnect/detail/sansio/introspection.hpp>
+
+#include "fuzz_support.hpp"
 
 #include <string>
 

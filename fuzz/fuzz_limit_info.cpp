@@ -1,8 +1,8 @@
 // Copyright (c) 2026 sfconnect developers. Distributed under the Boost Software License, Version 1.0.
 // libFuzzer target: parse_limit_info on an arbitrary Sforce-Limit-Info header value.
-#include "fuzz_support.hpp"
-
 #include <sfconnect/limit_info.hpp>
+
+#include "fuzz_support.hpp"
 
 #include <string>
 
@@ -11,7 +11,9 @@ using sfconnect::fuzz::check;
 
 namespace {
 
-std::string usage_text(std::uint64_t used, std::uint64_t max) { return std::to_string(used) + "/" + std::to_string(max); }
+std::string usage_text(std::uint64_t used, std::uint64_t max) {
+    return std::to_string(used) + "/" + std::to_string(max);
+}
 
 void check_usage(const ApiUsage& u, std::string_view header) {
     check(u.remaining() <= u.max, "remaining() exceeds max");

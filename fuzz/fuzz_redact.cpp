@@ -4,9 +4,9 @@
 // terminates (libFuzzer's -timeout), equals a one-pass reference built independently, leaves no
 // occurrence of the needle that does not overlap a placeholder, and never grows the text beyond
 // the factor placeholder / needle size; printable output has no control bytes and respects its cap.
-#include "fuzz_support.hpp"
-
 #include <sfconnect/detail/untrusted_text.hpp>
+
+#include "fuzz_support.hpp"
 
 #include <algorithm>
 #include <vector>

@@ -1,8 +1,8 @@
 // Copyright (c) 2026 sfconnect developers. Distributed under the Boost Software License, Version 1.0.
 // libFuzzer target: Site::parse and Site::parse_allowing_unknown_domain on arbitrary user input.
-#include "fuzz_support.hpp"
-
 #include <sfconnect/site.hpp>
+
+#include "fuzz_support.hpp"
 
 using namespace sfconnect;
 using sfconnect::fuzz::check;

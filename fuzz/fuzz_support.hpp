@@ -50,7 +50,9 @@ inline void rotate_alnum(char& c) {
     else if ((c >= 'a' && c < 'z') || (c >= 'A' && c < 'Z') || (c >= '0' && c < '9')) ++c;
 }
 
-inline bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
+inline bool contains(std::string_view hay, std::string_view needle) {
+    return hay.find(needle) != std::string_view::npos;
+}
 
 inline std::size_t count(std::string_view hay, std::string_view needle) {
     std::size_t n = 0;
@@ -95,7 +97,8 @@ inline void check_printable(std::string_view s, std::string_view what) {
 
 /// The error is one of sfconnect's own codes (a known enumerator of one of its three categories).
 inline bool is_known_code(const error_code& ec) {
-    if (ec.category() == client_category()) return ec.value() >= 1 && ec.value() <= static_cast<int>(errc::server_error);
+    if (ec.category() == client_category())
+        return ec.value() >= 1 && ec.value() <= static_cast<int>(errc::server_error);
     if (ec.category() == oauth_category())
         return ec.value() >= 1 && ec.value() <= static_cast<int>(oauth_errc::token_rejected);
     if (ec.category() == api_category()) return ec.value() >= 1 && ec.value() <= static_cast<int>(api_errc::api_error);

@@ -1,9 +1,9 @@
 // Copyright (c) 2026 sfconnect developers. Distributed under the Boost Software License, Version 1.0.
 // libFuzzer target: parse_token_reply on an arbitrary status, Content-Type, Location and body
 // (input format: see fuzz::split_reply).
-#include "fuzz_support.hpp"
-
 #include <sfconnect/access_token.hpp>
+
+#include "fuzz_support.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -77,8 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::ostringstream os;
         os << t;
         if (t.access_token.size() >= 12 && !fuzz::contains(t.instance_url + t.id + t.scope + t.token_type +
-                                                                   t.organization_id + t.user_id + t.issued_at_raw,
-                                                               t.access_token.reveal()))
+                                                               t.organization_id + t.user_id + t.issued_at_raw,
+                                                           t.access_token.reveal()))
             check(!fuzz::contains(os.str(), t.access_token.reveal()), "operator<< prints the token", os.str());
         return 0;
     }
@@ -94,7 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(diag.server_error.size() <= 503 && diag.server_message.size() <= 503, "server text is not truncated");
     if (in.status >= 300 && in.status < 400) check(ec == errc::redirected, "a 3xx is not reported as a redirect");
     // Neither the consumer secret nor the access token of the reply is ever shown.
-    const std::string all = std::string(in.content_type) + "\n" + std::string(in.location) + "\n" + std::string(in.body);
+    const std::string all = std::string(in.content_type) + "\n" + std::string(in.location) + "\n" +
+                            std::string(in.body);
     fuzz::check_not_leaked(ec, diag, secret.reveal(), all, "the consumer secret leaks into diagnostics");
     const std::string token = access_token_of(in.body);
     // 32+ bytes without spaces: longer than any space-free run of sfconnect's own texts.

@@ -5,18 +5,23 @@
 // (options, exit status, JSON schema) is public and stable; see --help and docs/sfconnect-check.md.
 
 #include <sfconnect/check.hpp>
-#include <sfconnect/detail/untrusted_text.hpp>
-#include <sfconnect/detail/url.hpp>
-#include <sfconnect/detail/proxy_config.hpp>
 #include <sfconnect/testing/emulator.hpp>
 #include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
 #include <sfconnect/version.hpp>
+#include <sfconnect/detail/proxy_config.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
+#include <sfconnect/detail/url.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string_view.hpp>
 
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -33,12 +38,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fcntl.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <termios.h>
-#include <unistd.h>
 
 namespace {
 
@@ -92,15 +91,17 @@ std::string usage_error_json(const std::string& reason) {
     const auto str = [](std::string_view s) {
         return boost::json::serialize(boost::json::string_view(sfconnect::detail::valid_utf8(s)));
     };
-    std::string out = "{\"ok\":false,\"version\":" + str(sfconnect::version_string) + ",\"site\":\"\",\"demo\":null,\"steps\":[";
+    std::string out = "{\"ok\":false,\"version\":" + str(sfconnect::version_string) +
+                      ",\"site\":\"\",\"demo\":null,\"steps\":[";
     for (std::size_t i = 0; i < sfconnect::check_step_names.size(); ++i) {
         if (i > 0) out += ',';
         out += "{\"name\":" + str(sfconnect::check_step_names[i]) +
                ",\"ok\":false,\"skipped\":true,\"ms\":0.000,\"detail\":\"\"}";
     }
-    out += "],\"error\":{\"step\":\"usage\",\"code\":\"usage_error\",\"message\":" + str(reason) +
-           ",\"hint\":\"see sfconnect-check --help\",\"http_status\":null,\"server_error\":null,\"server_message\":null},"
-           "\"token\":null,\"api\":null,\"identity\":null,\"attempts\":[],\"logins\":0}";
+    out +=
+        "],\"error\":{\"step\":\"usage\",\"code\":\"usage_error\",\"message\":" + str(reason) +
+        ",\"hint\":\"see sfconnect-check --help\",\"http_status\":null,\"server_error\":null,\"server_message\":null},"
+        "\"token\":null,\"api\":null,\"identity\":null,\"attempts\":[],\"logins\":0}";
     return out;
 }
 
@@ -129,7 +130,7 @@ void print_help() {
         scenarios += sfconnect::testing::to_string(s);
     }
     std::cout <<
-R"(Usage: sfconnect-check [options]
+        R"(Usage: sfconnect-check [options]
 
 Save & Check for a Salesforce connected app (OAuth 2.0 client credentials flow): validates the
 Site, Consumer Key and Consumer Secret, then runs the steps
@@ -147,7 +148,8 @@ Options:
   --connect-to HOST:PORT       connect there directly instead of resolving the site; SNI, Host
                                header and certificate verification still use the site; the
                                HTTPS_PROXY variable is not used for it (--proxy is)
-  --api-version NN.0           REST API version (default: )" << sfconnect::ApiVersion::default_version().str() << R"()
+  --api-version NN.0           REST API version (default: )"
+              << sfconnect::ApiVersion::default_version().str() << R"()
   --timeout SECONDS            limit for every phase: DNS, connect, proxy, TLS and each request
                                (default: 10 s for DNS, connect and TLS, 30 s per request)
   --wait DURATION              wait out propagation ("changes can take up to 10 minutes"): when
@@ -161,7 +163,8 @@ Options:
   --demo                       start the built-in Salesforce emulator on 127.0.0.1 and check
                                against it (no org, credentials or network needed)
   --demo-scenario NAME         demo/testing aid: make the emulator reproduce a real failure:
-                               )" << scenarios << R"(
+                               )"
+              << scenarios << R"(
   --help                       show this help
   --version                    show the version
 
@@ -204,12 +207,22 @@ struct Args {
 
 // Names a user may type for an option this tool spells differently.
 constexpr std::pair<std::string_view, std::string_view> option_aliases[] = {
-    {"--client-id", "--consumer-key"},      {"--client_id", "--consumer-key"},   {"--key", "--consumer-key"},
-    {"--consumer_key", "--consumer-key"},   {"--secret-file", "--consumer-secret-file"},
-    {"--client-secret-file", "--consumer-secret-file"},  {"--cacert", "--ca-file"}, {"--ca", "--ca-file"},
-    {"--host", "--site"},                   {"--domain", "--site"},              {"--my-domain", "--site"},
-    {"--instance-url", "--site"},           {"--scenario", "--demo-scenario"},   {"--https-proxy", "--proxy"},
-    {"--resolve", "--connect-to"},          {"--version-api", "--api-version"},
+    {"--client-id", "--consumer-key"},
+    {"--client_id", "--consumer-key"},
+    {"--key", "--consumer-key"},
+    {"--consumer_key", "--consumer-key"},
+    {"--secret-file", "--consumer-secret-file"},
+    {"--client-secret-file", "--consumer-secret-file"},
+    {"--cacert", "--ca-file"},
+    {"--ca", "--ca-file"},
+    {"--host", "--site"},
+    {"--domain", "--site"},
+    {"--my-domain", "--site"},
+    {"--instance-url", "--site"},
+    {"--scenario", "--demo-scenario"},
+    {"--https-proxy", "--proxy"},
+    {"--resolve", "--connect-to"},
+    {"--version-api", "--api-version"},
 };
 
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& known) {
@@ -258,9 +271,10 @@ Args parse_args(int argc, char** argv) {
         const std::string_view name = arg.substr(0, arg.find('='));
         if (name == "--consumer-secret" || name == "--client-secret" || name == "--secret" ||
             name == "--consumer_secret" || name == "--client_secret") {
-            usage_error(std::string(name) +
-                        ": the consumer secret is never accepted on the command line (it would show in ps and shell "
-                        "history); use --consumer-secret-file PATH, --consumer-secret-stdin or SFCONNECT_CONSUMER_SECRET");
+            usage_error(
+                std::string(name) +
+                ": the consumer secret is never accepted on the command line (it would show in ps and shell "
+                "history); use --consumer-secret-file PATH, --consumer-secret-stdin or SFCONNECT_CONSUMER_SECRET");
         }
         if (name.size() < arg.size() && std::find(flags.begin(), flags.end(), name) != flags.end())
             usage_error(std::string(name) + " takes no value");
@@ -304,7 +318,8 @@ Args parse_args(int argc, char** argv) {
         if (std::find(seen.begin(), seen.end(), name) != seen.end()) usage_error(name + " is given more than once");
         seen.push_back(name);
         if (is_value_option && name.size() == arg.size()) {
-            if (i + 1 >= argc || std::string_view(argv[i + 1]).substr(0, 2) == "--") usage_error(name + " needs a value");
+            if (i + 1 >= argc || std::string_view(argv[i + 1]).substr(0, 2) == "--")
+                usage_error(name + " needs a value");
             ++i;  // the value, whatever it looks like
         }
     }
@@ -331,7 +346,8 @@ Args parse_args(int argc, char** argv) {
         int position = 0;
         for (int i = 1; i < argc; ++i)
             if (first == argv[i]) position = i;
-        usage_error("unexpected argument #" + std::to_string(position) + " (options start with --; values are not echoed)");
+        usage_error("unexpected argument #" + std::to_string(position) +
+                    " (options start with --; values are not echoed)");
     }
     return a;
 }
@@ -356,8 +372,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, b
 std::chrono::milliseconds parse_timeout(const std::string& text) {
     const auto t = parse_duration(text, false);
     if (!t || t->count() <= 0 || *t > std::chrono::hours(1))
-        usage_error("--timeout needs a number of seconds greater than 0 and at most 3600; got " +
-                    value_of(text));
+        usage_error("--timeout needs a number of seconds greater than 0 and at most 3600; got " + value_of(text));
     return std::max(*t, std::chrono::milliseconds(1));
 }
 
@@ -371,8 +386,9 @@ std::chrono::milliseconds parse_wait(const std::string& text) {
 sfconnect::ApiVersion parse_api_version(const std::string& text) {
     const bool shape = text.size() == 4 && text[0] >= '1' && text[0] <= '9' && text[1] >= '0' && text[1] <= '9' &&
                        text[2] == '.' && text[3] == '0';
-    auto v = shape ? sfconnect::ApiVersion::parse(text) : boost::system::result<sfconnect::ApiVersion>(
-                                                              make_error_code(boost::system::errc::invalid_argument));
+    auto v = shape
+                 ? sfconnect::ApiVersion::parse(text)
+                 : boost::system::result<sfconnect::ApiVersion>(make_error_code(boost::system::errc::invalid_argument));
     if (!v) usage_error("--api-version must have the form NN.0 (e.g. 64.0); got " + value_of(text));
     return *v;
 }
@@ -424,7 +440,8 @@ sfconnect::Secret first_line(std::istream& in, std::string_view source) {
     while (in.get(ch) && ch != '\n') {
         if (line.size() == max_secret_bytes) {
             sfconnect::secure_wipe(line.data(), line.size());
-            usage_error("the first line of " + std::string(source) + " is longer than 64 KiB: that is not a Consumer "
+            usage_error("the first line of " + std::string(source) +
+                        " is longer than 64 KiB: that is not a Consumer "
                         "Secret (Salesforce's are 64 characters)");
         }
         line += ch;
@@ -549,8 +566,10 @@ std::string format_ms(double ms) {
 
 std::string format_delay(std::chrono::milliseconds d) {
     char buf[32];
-    if (d >= std::chrono::seconds(1) && d.count() % 1000 == 0) std::snprintf(buf, sizeof buf, "%lld s", static_cast<long long>(d.count() / 1000));
-    else if (d >= std::chrono::seconds(1)) std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
+    if (d >= std::chrono::seconds(1) && d.count() % 1000 == 0)
+        std::snprintf(buf, sizeof buf, "%lld s", static_cast<long long>(d.count() / 1000));
+    else if (d >= std::chrono::seconds(1))
+        std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
     else std::snprintf(buf, sizeof buf, "%lld ms", static_cast<long long>(d.count()));
     return buf;
 }
@@ -582,7 +601,8 @@ void print_human(const sfconnect::CheckReport& rep, const std::string& demo_note
         << "\n\n";
     for (const auto& s : rep.steps) {
         if (!s.ran) {
-            out << "  " << st.dim("[SKIP] " + pad(s.name, 9) + std::string(format_ms(0).size(), ' ') + "  skipped") << '\n';
+            out << "  " << st.dim("[SKIP] " + pad(s.name, 9) + std::string(format_ms(0).size(), ' ') + "  skipped")
+                << '\n';
             continue;
         }
         out << "  " << (s.ok ? st.ok("[ OK ]") : st.bad("[FAIL]")) << ' ' << pad(s.name, 9) << format_ms(s.ms) << "  "
@@ -672,12 +692,13 @@ int run(int argc, char** argv) {
     std::string demo_note;
     std::optional<std::string> demo_scenario;
     if (a.demo) {
-        for (const auto& [given, name] : {std::pair{a.has_site, "--site"}, std::pair{a.has_consumer_key, "--consumer-key"},
-                                          std::pair{a.has_secret_file, "--consumer-secret-file"},
-                                          std::pair{a.secret_stdin, "--consumer-secret-stdin"},
-                                          std::pair{a.has_ca_file, "--ca-file"}, std::pair{a.has_connect_to, "--connect-to"},
-                                          std::pair{a.has_proxy, "--proxy"}}) {
-            if (given) usage_error(std::string("--demo checks the built-in emulator and cannot be combined with ") + name);
+        for (const auto& [given, name] :
+             {std::pair{a.has_site, "--site"}, std::pair{a.has_consumer_key, "--consumer-key"},
+              std::pair{a.has_secret_file, "--consumer-secret-file"},
+              std::pair{a.secret_stdin, "--consumer-secret-stdin"}, std::pair{a.has_ca_file, "--ca-file"},
+              std::pair{a.has_connect_to, "--connect-to"}, std::pair{a.has_proxy, "--proxy"}}) {
+            if (given)
+                usage_error(std::string("--demo checks the built-in emulator and cannot be combined with ") + name);
         }
         auto scenario = sfconnect::testing::Scenario::healthy;
         if (a.has_demo_scenario) {
@@ -708,10 +729,12 @@ int run(int argc, char** argv) {
             demo_note.insert(demo_note.size() - 1, ", scenario " + *demo_scenario);
     } else {
         auto site = given_or_env(a.has_site, a.site, "SFCONNECT_SITE");
-        if (!site || site->empty()) usage_error("no Site: give --site HOST or set SFCONNECT_SITE (empty counts as missing)");
+        if (!site || site->empty())
+            usage_error("no Site: give --site HOST or set SFCONNECT_SITE (empty counts as missing)");
         auto key = given_or_env(a.has_consumer_key, a.consumer_key, "SFCONNECT_CONSUMER_KEY");
         if (!key || key->empty())
-            usage_error("no Consumer Key: give --consumer-key KEY or set SFCONNECT_CONSUMER_KEY (empty counts as missing)");
+            usage_error(
+                "no Consumer Key: give --consumer-key KEY or set SFCONNECT_CONSUMER_KEY (empty counts as missing)");
         const bool secret_from_stdin = a.secret_stdin || (a.has_secret_file && a.secret_file == "-");
         if (a.has_secret_file && a.secret_stdin)
             usage_error("give the secret either with --consumer-secret-file or with --consumer-secret-stdin, not both");

@@ -7,7 +7,6 @@
 #include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
 
 #include <CLI/CLI.hpp>
-
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -145,17 +144,18 @@ Arguments parse_arguments(int argc, char** argv) {
         args.scenario = *parsed;
     }
     if (*lifetime_opt)
-        args.options.token_lifetime =
-            std::chrono::seconds(parse_number<long>(lifetime, 1, 10L * 365 * 24 * 3600, "--token-lifetime"));
+        args.options.token_lifetime = std::chrono::seconds(
+            parse_number<long>(lifetime, 1, 10L * 365 * 24 * 3600, "--token-lifetime"));
     if (*expire_opt)
-        args.options.expire_all_tokens_every =
-            std::chrono::seconds(parse_number<long>(expire_every, 0, 10L * 365 * 24 * 3600, "--expire-tokens-every"));
+        args.options.expire_all_tokens_every = std::chrono::seconds(
+            parse_number<long>(expire_every, 0, 10L * 365 * 24 * 3600, "--expire-tokens-every"));
     if (*unavailable_opt)
-        args.options.api_unavailable_probability = parse_number<int>(unavailable, 0, 100, "--unavailable-percent") / 100.0;
-    if (*drop_opt)
-        args.options.drop_connection_probability = parse_number<int>(drop, 0, 100, "--drop-percent") / 100.0;
+        args.options.api_unavailable_probability = parse_number<int>(unavailable, 0, 100, "--unavailable-percent") /
+                                                   100.0;
+    if (*drop_opt) args.options.drop_connection_probability = parse_number<int>(drop, 0, 100, "--drop-percent") / 100.0;
     if (*seed_opt)
-        args.options.random_seed = parse_number<std::uint64_t>(seed, 0, std::numeric_limits<std::uint64_t>::max(), "--seed");
+        args.options.random_seed = parse_number<std::uint64_t>(seed, 0, std::numeric_limits<std::uint64_t>::max(),
+                                                               "--seed");
     if (args.ca_path && args.ca_path->empty()) usage_error("--write-ca: empty path");
     if (args.secret_path && args.secret_path->empty()) usage_error("--write-secret: empty path");
     return args;
@@ -226,7 +226,8 @@ int main(int argc, char** argv) {
         if (args.ca_path) {
             emulator.write_ca_pem(ca_path);
         } else {
-            if (const std::string e = write_private_file(ca_path, emulator.ca_certificate_pem(), "sfconnect-emulator-ca");
+            if (const std::string e = write_private_file(ca_path, emulator.ca_certificate_pem(),
+                                                         "sfconnect-emulator-ca");
                 !e.empty()) {
                 std::cerr << "sfconnect-emulator: cannot create a temporary CA file: " << e << "\n";
                 return exit_failure;
@@ -235,7 +236,8 @@ int main(int argc, char** argv) {
         }
 
         std::string secret_path = args.secret_path.value_or("");
-        if (const std::string e = write_private_file(secret_path, emulator.consumer_secret(), "sfconnect-emulator-secret");
+        if (const std::string e = write_private_file(secret_path, emulator.consumer_secret(),
+                                                     "sfconnect-emulator-secret");
             !e.empty()) {
             std::cerr << "sfconnect-emulator: cannot write the secret file"
                       << (secret_path.empty() ? std::string() : " '" + secret_path + "'") << ": " << e << "\n";
@@ -252,7 +254,8 @@ int main(int argc, char** argv) {
         std::cout << "sfconnect-emulator: a Salesforce org emulator is listening\n"
                   << "  site            " << site << "\n"
                   << "  port            " << port << "\n"
-                  << "  connect to      " << emulator.connect_to() << "  (use the site for SNI, Host and certificate checks)\n"
+                  << "  connect to      " << emulator.connect_to()
+                  << "  (use the site for SNI, Host and certificate checks)\n"
                   << "  CA certificate  " << ca_path << "\n"
                   << "  consumer key    " << emulator.consumer_key() << "\n"
                   << "  secret file     " << secret_path << "  (the consumer secret, mode 0600; never printed)\n"
@@ -264,8 +267,8 @@ int main(int argc, char** argv) {
                   << "  sfconnect-check --site " << site << " --consumer-key " << emulator.consumer_key()
                   << " --consumer-secret-file " << secret_path << " --ca-file " << ca_path << " --connect-to "
                   << emulator.connect_to() << "\n"
-                  << "  curl --noproxy '*' --cacert " << ca_path << " --connect-to " << site << ":443:127.0.0.1:" << port
-                  << " https://" << site << "/services/data/\n"
+                  << "  curl --noproxy '*' --cacert " << ca_path << " --connect-to " << site
+                  << ":443:127.0.0.1:" << port << " https://" << site << "/services/data/\n"
                   << "\n"
                   << "Stop with Ctrl+C.\n"
                   << std::flush;

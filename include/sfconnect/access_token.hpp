@@ -5,11 +5,11 @@
 /// @file
 /// AccessToken and the parser of the token endpoint's reply (no network: a pure function).
 
-#include <sfconnect/detail/config.hpp>
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/error.hpp>
 #include <sfconnect/reply_errors.hpp>
 #include <sfconnect/secret.hpp>
+#include <sfconnect/detail/config.hpp>
 
 #include <boost/system/result.hpp>
 
@@ -74,12 +74,9 @@ struct TokenReplyOptions {
 ///
 /// diag is cleared and, on error, filled with phase "token" and the HTTP status. Neither the
 /// consumer secret nor the access token ever appears in it; body excerpts are redacted.
-SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_status, std::string_view content_type,
-                                                                    std::string_view body,
-                                                                    const Secret& consumer_secret,
-                                                                    std::string_view site_host,
-                                                                    const TokenReplyOptions& options, Diagnostics& diag,
-                                                                    std::string_view location = {});
+SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(
+    int http_status, std::string_view content_type, std::string_view body, const Secret& consumer_secret,
+    std::string_view site_host, const TokenReplyOptions& options, Diagnostics& diag, std::string_view location = {});
 
 /// Base64(HMAC-SHA256(key = consumer secret, message = id + issued_at)), the token reply's
 /// `signature`; for the emulator and tests.

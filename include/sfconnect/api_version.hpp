@@ -6,8 +6,8 @@
 /// ApiVersion: a Salesforce REST API version ("64.0"), checked at compile time for literals and
 /// at run time for configuration text.
 
-#include <sfconnect/detail/config.hpp>
 #include <sfconnect/diagnostics.hpp>
+#include <sfconnect/detail/config.hpp>
 
 #include <boost/system/result.hpp>
 

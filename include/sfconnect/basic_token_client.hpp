@@ -8,6 +8,7 @@
 /// transport. TokenClient (<sfconnect/token_client.hpp>) is the type-erased client built on the same core.
 
 #include <sfconnect/access_token.hpp>
+#include <sfconnect/client_operations.hpp>
 #include <sfconnect/consumer_credentials.hpp>
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/endpoint.hpp>
@@ -20,7 +21,6 @@
 #include <sfconnect/token_client_options.hpp>
 #include <sfconnect/token_client_types.hpp>
 #include <sfconnect/transport.hpp>
-#include <sfconnect/client_operations.hpp>
 #include <sfconnect/detail/client_core.hpp>
 
 #include <chrono>
@@ -37,9 +37,8 @@ namespace sfconnect {
 /// The operations (async_get_token, async_request, async_connect, async_revoke, async_introspect and
 /// the throwing get_token() and request()) are shared with TokenClient: see ClientOperations.
 template <class Transport = HttpsTransport, class Clock = std::chrono::steady_clock>
-class BasicTokenClient
-    : public ClientOperations<BasicTokenClient<Transport, Clock>,
-                                    std::shared_ptr<detail::client_core<Transport, Clock>>> {
+class BasicTokenClient : public ClientOperations<BasicTokenClient<Transport, Clock>,
+                                                 std::shared_ptr<detail::client_core<Transport, Clock>>> {
     static_assert(sfconnect::Transport<Transport>, "Transport does not model sfconnect::Transport");
 
 public:
@@ -116,8 +115,7 @@ private:
     }
     template <class Handler>
     static void initiate_introspect(const handle_type& c, Handler&& handler, Diagnostics* diag) {
-        c->template launch<Introspection>(std::forward<Handler>(handler),
-                                          [c, diag] { return c->introspect_op(diag); });
+        c->template launch<Introspection>(std::forward<Handler>(handler), [c, diag] { return c->introspect_op(diag); });
     }
 
     handle_type core_;

@@ -8,11 +8,11 @@
 /// step failed, with the stable error code, our message, the server's own words and a remediation hint.
 
 #include <sfconnect/api_version.hpp>
-#include <sfconnect/detail/config.hpp>
 #include <sfconnect/error.hpp>
 #include <sfconnect/secret.hpp>
 #include <sfconnect/token_client.hpp>
 #include <sfconnect/token_client_options.hpp>
+#include <sfconnect/detail/config.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -181,8 +181,8 @@ struct CheckReport {
 namespace detail {
 /// The check as a coroutine on the caller's executor (async_check runs it).
 SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> run_check(CheckInput input,
-                                                                                   TokenClientOptions options,
-                                                                                   CheckOptions check_options);
+                                                                                    TokenClientOptions options,
+                                                                                    CheckOptions check_options);
 /// Formats a time point as ISO-8601 UTC with milliseconds.
 SFCONNECT_DECL std::string iso8601_utc(std::chrono::system_clock::time_point tp);
 /// `text` as valid UTF-8: every invalid byte sequence becomes U+FFFD.

@@ -97,9 +97,9 @@ public:
     /// options themselves, before any I/O).
     template <class CompletionToken = boost::asio::deferred_t>
     auto async_connect(Diagnostics& diag, CompletionToken&& token = {}) {
-        return dispatch<ConnectInfo>(
-            [](auto handler, handle_type self, Diagnostics* d) { Derived::initiate_connect(self, std::move(handler), d); }, &diag,
-            std::forward<CompletionToken>(token));
+        return dispatch<ConnectInfo>([](auto handler, handle_type self,
+                                        Diagnostics* d) { Derived::initiate_connect(self, std::move(handler), d); },
+                                     &diag, std::forward<CompletionToken>(token));
     }
 
     /// Revokes `token` at /services/oauth2/revoke and drops it from the cache. Explicit only: the
@@ -214,37 +214,38 @@ private:
             return get_token_tuple_coro<typename traits::executor_type>(self(), diag, refresh);
         } else {
             return boost::asio::async_initiate<CompletionToken, void(error_code, TokenPtr)>(get_token_init{refresh},
-                                                                                           token, self(), diag);
+                                                                                            token, self(), diag);
         }
     }
 
     // The use_awaitable fast paths: a coroutine that returns a fresh cached token at once (its frame
     // comes from Asio's per-thread recycling allocator) and otherwise waits like any other caller.
     template <class Executor>
-    static boost::asio::awaitable<TokenPtr, Executor> get_token_coro(handle_type self, Diagnostics* diag, bool refresh) {
+    static boost::asio::awaitable<TokenPtr, Executor> get_token_coro(handle_type self, Diagnostics* diag,
+                                                                     bool refresh) {
         if (!refresh) {
             if (TokenPtr tok = Derived::try_cached(self)) co_return tok;
         }
         Diagnostics local;
         Diagnostics* d = diag ? diag : &local;
         auto completion = boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{});
-        auto op = boost::asio::async_initiate<decltype(completion), void(error_code, TokenPtr)>(
-            get_token_init{refresh}, completion, self, d);
+        auto op = boost::asio::async_initiate<decltype(completion), void(error_code, TokenPtr)>(get_token_init{refresh},
+                                                                                                completion, self, d);
         auto [ec, tok] = co_await std::move(op);
         throw_on_error(ec, *d);
         co_return tok;
     }
     template <class Executor>
     static boost::asio::awaitable<std::tuple<error_code, TokenPtr>, Executor> get_token_tuple_coro(handle_type self,
-                                                                                                  Diagnostics* diag,
-                                                                                                  bool refresh) {
+                                                                                                   Diagnostics* diag,
+                                                                                                   bool refresh) {
         if (!refresh) {
             if (TokenPtr tok = Derived::try_cached(self))
                 co_return std::tuple<error_code, TokenPtr>{error_code{}, std::move(tok)};
         }
         auto completion = boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{});
-        auto op = boost::asio::async_initiate<decltype(completion), void(error_code, TokenPtr)>(
-            get_token_init{refresh}, completion, self, diag);
+        auto op = boost::asio::async_initiate<decltype(completion), void(error_code, TokenPtr)>(get_token_init{refresh},
+                                                                                                completion, self, diag);
         co_return co_await std::move(op);
     }
 };

@@ -5,10 +5,10 @@
 /// @file
 /// ConsumerCredentials: the connected app's Consumer Key and Consumer Secret, validated.
 
-#include <sfconnect/detail/config.hpp>
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/error.hpp>
 #include <sfconnect/secret.hpp>
+#include <sfconnect/detail/config.hpp>
 
 #include <boost/system/result.hpp>
 

@@ -5,9 +5,9 @@
 /// @file
 /// Diagnostics: what went wrong, in our words and in the server's, and how to fix it.
 
-#include <sfconnect/detail/config.hpp>
 #include <sfconnect/error.hpp>
 #include <sfconnect/phase.hpp>
+#include <sfconnect/detail/config.hpp>
 
 #include <optional>
 #include <string>
@@ -34,13 +34,11 @@ struct Diagnostics {
     std::string host;
 
     /// Resets every field.
-    void clear() {
-        *this = Diagnostics{};
-    }
+    void clear() { *this = Diagnostics{}; }
     /// True when no field is set.
     bool empty() const noexcept {
-        return message.empty() && hint.empty() && server_error.empty() && server_message.empty() &&
-               !http_status && phase == Phase::none && host.empty();
+        return message.empty() && hint.empty() && server_error.empty() && server_message.empty() && !http_status &&
+               phase == Phase::none && host.empty();
     }
 };
 

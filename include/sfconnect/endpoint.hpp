@@ -13,11 +13,11 @@
 /// Light on purpose: standard library, Boost.System and sfconnect's own error/diagnostics headers.
 
 #include <sfconnect/api_version.hpp>
+#include <sfconnect/diagnostics.hpp>
 #include <sfconnect/detail/config.hpp>
 #include <sfconnect/detail/endpoint_parser.hpp>
 #include <sfconnect/detail/fixed_string.hpp>
 #include <sfconnect/detail/percent_encode.hpp>
-#include <sfconnect/diagnostics.hpp>
 
 #include <boost/system/result.hpp>
 
@@ -105,8 +105,7 @@ struct TargetAccess {
 /// produce an empty segment ("/sobjects/Account/") and silently address a different resource, and
 /// for "." and ".." (dot-segments even when encoded as %2E).
 SFCONNECT_DECL Target make_target(Method m, std::span<const std::string_view> literals,
-                                  std::span<const std::string_view> names,
-                                  std::span<const std::string_view> values);
+                                  std::span<const std::string_view> names, std::span<const std::string_view> values);
 
 }  // namespace detail
 
@@ -142,15 +141,13 @@ struct PlaceholderName {
 
     /// Names a text value. The text is percent-encoded by bind().
     constexpr NamedValue<Name, std::string_view> operator=(std::string_view value) const noexcept
-        requires(Name.view() != "version")
-    {
+        requires(Name.view() != "version") {
         return {value};
     }
 
     /// Names the API version; a literal ("64.0") is checked at compile time by ApiVersion.
     constexpr NamedValue<Name, ApiVersion> operator=(ApiVersion value) const noexcept
-        requires(Name.view() == "version")
-    {
+        requires(Name.view() == "version") {
         return {value};
     }
 };
@@ -207,7 +204,9 @@ public:
 
 /// True for NamedValue (after removing references and cv).
 template <class T>
-concept named_value = requires { typename std::remove_cvref_t<T>::named_value_tag; };
+concept named_value = requires {
+    typename std::remove_cvref_t<T>::named_value_tag;
+};
 
 /// Every argument is a NamedValue (and there is at least one).
 template <class... Args>
@@ -215,7 +214,9 @@ concept all_named_values = sizeof...(Args) > 0 && (named_value<Args> && ...);
 
 /// The positional bind() accepts these arguments (without evaluating any conversion).
 template <class Binder, class... Args>
-concept positional_bind_viable = requires(const Binder& b, Args&&... args) { b.bind(std::forward<Args>(args)...); };
+concept positional_bind_viable = requires(const Binder& b, Args&&... args) {
+    b.bind(std::forward<Args>(args)...);
+};
 
 /// True when the template has a placeholder called Named::name.
 template <fixed_string Path, class Named>
@@ -270,7 +271,8 @@ constexpr bool named_values_match() {
     const bool known = (check_placeholder_exists<Path, Named>() && ...);
     const bool once = []<std::size_t... I>(std::index_sequence<I...>) {
         return (check_named_once<placeholder_name_string<Path, I>(), count_values_for<Path, I, Named...>()>() && ...);
-    }(std::make_index_sequence<TemplateInfo<Path>::count>{});
+    }
+    (std::make_index_sequence<TemplateInfo<Path>::count>{});
     return known && once;
 }
 
@@ -330,8 +332,8 @@ public:
     /// "missing value ...", "duplicate value ..."). Throws std::invalid_argument for an empty value
     /// and for "." or "..".
     template <class... Args>
-        requires detail::all_named_values<Args...>
-    Target bind(Args&&... args) const {
+        requires detail::all_named_values<Args...> Target bind(Args&&... args)
+    const {
         if constexpr (detail::named_values_match<Path, std::remove_cvref_t<Args>...>()) {
             return detail::bind_by_name<Path>(static_cast<const Positional&>(*this),
                                               std::make_index_sequence<placeholder_count>{}, args...);
@@ -343,7 +345,8 @@ public:
     /// Rejects every other call at compile time with a readable static_assert message.
     template <class... Args>
         requires(!detail::all_named_values<Args...> && !detail::positional_bind_viable<Positional, Args...>)
-    Target bind(Args&&...) const {
+    Target bind(Args&&...)
+    const {
         constexpr bool any_named = (detail::named_value<Args> || ...);
         static_assert(!any_named, "cannot mix named and positional values in one bind call");
         static_assert(any_named || sizeof...(Args) == placeholder_count,

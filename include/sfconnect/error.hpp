@@ -92,20 +92,26 @@ SFCONNECT_DECL bool is_transient(const error_code& ec) noexcept;
 
 namespace boost::system {
 /// Lets sfconnect::errc convert implicitly to boost::system::error_code and compare with one.
-template <> struct is_error_code_enum<sfconnect::errc> : std::true_type {};
+template <>
+struct is_error_code_enum<sfconnect::errc> : std::true_type {};
 /// Lets sfconnect::oauth_errc convert implicitly to boost::system::error_code and compare with one.
-template <> struct is_error_code_enum<sfconnect::oauth_errc> : std::true_type {};
+template <>
+struct is_error_code_enum<sfconnect::oauth_errc> : std::true_type {};
 /// Lets sfconnect::api_errc convert implicitly to boost::system::error_code and compare with one.
-template <> struct is_error_code_enum<sfconnect::api_errc> : std::true_type {};
+template <>
+struct is_error_code_enum<sfconnect::api_errc> : std::true_type {};
 }  // namespace boost::system
 
 namespace std {
 /// Lets sfconnect::errc convert implicitly to std::error_code and compare with one.
-template <> struct is_error_code_enum<sfconnect::errc> : true_type {};
+template <>
+struct is_error_code_enum<sfconnect::errc> : true_type {};
 /// Lets sfconnect::oauth_errc convert implicitly to std::error_code and compare with one.
-template <> struct is_error_code_enum<sfconnect::oauth_errc> : true_type {};
+template <>
+struct is_error_code_enum<sfconnect::oauth_errc> : true_type {};
 /// Lets sfconnect::api_errc convert implicitly to std::error_code and compare with one.
-template <> struct is_error_code_enum<sfconnect::api_errc> : true_type {};
+template <>
+struct is_error_code_enum<sfconnect::api_errc> : true_type {};
 }  // namespace std
 
 #ifdef SFCONNECT_HEADER_ONLY

@@ -19,9 +19,7 @@ class ErrorWithDiagnostics : public std::system_error {
 public:
     /// Wraps an error code and its diagnostics.
     ErrorWithDiagnostics(const error_code& ec, Diagnostics diag)
-        : std::system_error(static_cast<std::error_code>(ec), to_string(ec, diag)),
-          code_(ec),
-          diag_(std::move(diag)) {}
+        : std::system_error(static_cast<std::error_code>(ec), to_string(ec, diag)), code_(ec), diag_(std::move(diag)) {}
 
     /// The diagnostics that came with the error.
     const Diagnostics& diagnostics() const noexcept { return diag_; }

@@ -19,7 +19,7 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 
 /// Size limits for one reply; exceeding either fails with errc::bad_response.
 struct ExchangeLimits {
-    std::size_t header_bytes = 16 * 1024;  ///< status line + headers
+    std::size_t header_bytes = 16 * 1024;      ///< status line + headers
     std::size_t body_bytes = 8 * 1024 * 1024;  ///< body (checked before buffering the excess)
 };
 

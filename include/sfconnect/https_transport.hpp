@@ -40,15 +40,15 @@ namespace sfconnect {
 
 /// Connection settings shared by every transport of one client (built by make_transport_settings).
 struct TransportSettings {
-    std::string host;                      ///< Site host: SNI, Host header, certificate verification
-    std::string port = "443";              ///< port of the Site
-    std::string connect_host;              ///< where TCP goes (the Site, or the connect-to host)
-    std::string connect_port = "443";      ///< port TCP goes to
-    std::optional<detail::ProxyEndpoint> proxy;  ///< HTTP CONNECT proxy, if any
+    std::string host;                                        ///< Site host: SNI, Host header, certificate verification
+    std::string port = "443";                                ///< port of the Site
+    std::string connect_host;                                ///< where TCP goes (the Site, or the connect-to host)
+    std::string connect_port = "443";                        ///< port TCP goes to
+    std::optional<detail::ProxyEndpoint> proxy;              ///< HTTP CONNECT proxy, if any
     std::shared_ptr<boost::asio::ssl::context> tls_context;  ///< TLS 1.2+, peer verification on
-    bool verify_peer = true;               ///< false only with insecure_disable_tls_verification
-    Timeouts timeouts;                     ///< per-phase timeouts
-    TraceSink trace;                       ///< TokenClientOptions::trace (empty: no tracing)
+    bool verify_peer = true;                                 ///< false only with insecure_disable_tls_verification
+    Timeouts timeouts;                                       ///< per-phase timeouts
+    TraceSink trace;                                         ///< TokenClientOptions::trace (empty: no tracing)
 };
 
 /// Builds the TLS context and routing for `host` from the options. Fails with tls_failed (CA file
@@ -89,8 +89,7 @@ private:
     using ssl_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
     boost::asio::awaitable<error_code> resolve(const std::string& host, const std::string& port,
-                                               boost::asio::ip::tcp::resolver::results_type& out,
-                                               Diagnostics& diag);
+                                               boost::asio::ip::tcp::resolver::results_type& out, Diagnostics& diag);
     boost::asio::awaitable<error_code> proxy_tunnel(Diagnostics& diag);
 
     executor_type ex_;

@@ -5,9 +5,9 @@
 /// @file
 /// Maps error replies of the token endpoint and of the REST API to error codes and Diagnostics.
 
-#include <sfconnect/detail/config.hpp>
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/error.hpp>
+#include <sfconnect/detail/config.hpp>
 
 #include <initializer_list>
 #include <string>
@@ -40,8 +40,7 @@ namespace detail {
 
 /// map_token_error that also removes @p redact (the consumer secret, a token) from every text it keeps.
 SFCONNECT_DECL error_code map_token_error_redacting(int http_status, std::string_view content_type,
-                                                    std::string_view body, Diagnostics& diag,
-                                                    std::string_view location,
+                                                    std::string_view body, Diagnostics& diag, std::string_view location,
                                                     std::initializer_list<std::string_view> redact);
 
 }  // namespace detail

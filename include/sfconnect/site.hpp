@@ -6,11 +6,11 @@
 /// Site: the org's validated, normalised My Domain host ("acme.my.salesforce.com"), checked at
 /// compile time for literals and at run time for user input by the same validator.
 
+#include <sfconnect/diagnostics.hpp>
+#include <sfconnect/error.hpp>
 #include <sfconnect/detail/config.hpp>
 #include <sfconnect/detail/fixed_string.hpp>
 #include <sfconnect/detail/site_validator.hpp>
-#include <sfconnect/diagnostics.hpp>
-#include <sfconnect/error.hpp>
 
 #include <boost/system/result.hpp>
 
@@ -100,7 +100,7 @@ public:
     /// still rejects schemes, paths, ports, whitespace, IP addresses, malformed labels and known
     /// non-My-Domain Salesforce hosts. Unknown hosts get kind() == SiteKind::custom.
     SFCONNECT_DECL static boost::system::result<Site> parse_allowing_unknown_domain(std::string_view input,
-                                                                                   Diagnostics& diag);
+                                                                                    Diagnostics& diag);
 
     /// The normalised host: lower case, no trailing dot ("acme--uat.sandbox.my.salesforce.com").
     constexpr std::string_view host() const noexcept { return parts_.host.view(); }

@@ -10,9 +10,8 @@
 #error "<sfconnect/src.hpp> is only for builds that define SFCONNECT_SEPARATE_COMPILATION"
 #endif
 
-#include <sfconnect/sfconnect.hpp>
 #include <sfconnect/basic_token_client.hpp>
-
+#include <sfconnect/sfconnect.hpp>
 #include <sfconnect/impl/access_token.ipp>
 #include <sfconnect/impl/api_version.ipp>
 #include <sfconnect/impl/check.ipp>

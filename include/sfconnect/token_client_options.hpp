@@ -24,9 +24,9 @@ struct Timeouts {
 
 /// Bounded retries with jittered exponential backoff (only where a retry is safe).
 struct RetryPolicy {
-    int max_attempts = 3;                            ///< total tries, including the first
-    std::chrono::milliseconds base_delay{200};       ///< delay before the 2nd try (then doubled)
-    std::chrono::milliseconds max_delay{5'000};      ///< cap for one delay
+    int max_attempts = 3;                        ///< total tries, including the first
+    std::chrono::milliseconds base_delay{200};   ///< delay before the 2nd try (then doubled)
+    std::chrono::milliseconds max_delay{5'000};  ///< cap for one delay
 };
 
 /// How a TokenClient reaches the org, whom it trusts and how it caches tokens.
@@ -54,8 +54,8 @@ struct TokenClientOptions {
     std::size_t max_connections = 4;
 
     // --- timeouts and retries ----------------------------------------------------------------------
-    Timeouts timeouts;         ///< per-phase timeouts
-    RetryPolicy retry;         ///< retries of the token grant and of idempotent requests
+    Timeouts timeouts;  ///< per-phase timeouts
+    RetryPolicy retry;  ///< retries of the token grant and of idempotent requests
 
     // --- token cache -----------------------------------------------------------------------------
     /// Salesforce sends no expires_in; the token lives as long as the org's session timeout
@@ -74,9 +74,9 @@ struct TokenClientOptions {
     bool require_signature = false;
 
     // --- limits ----------------------------------------------------------------------------------
-    std::size_t max_header_bytes = 16 * 1024;            ///< reply header size limit
-    std::size_t max_token_reply_bytes = 64 * 1024;       ///< token/identity reply body limit
-    std::size_t max_response_bytes = 8 * 1024 * 1024;    ///< REST reply body limit (per request overridable)
+    std::size_t max_header_bytes = 16 * 1024;          ///< reply header size limit
+    std::size_t max_token_reply_bytes = 64 * 1024;     ///< token/identity reply body limit
+    std::size_t max_response_bytes = 8 * 1024 * 1024;  ///< REST reply body limit (per request overridable)
 
     // --- debugging -------------------------------------------------------------------------------
     /// Receives a TraceEvent at each key point (connect, TLS handshake, request sent, reply, retry,

@@ -27,21 +27,21 @@ using TokenPtr = std::shared_ptr<const AccessToken>;
 
 /// Counters for tests, benchmarks and monitoring.
 struct TokenClientStats {
-    std::uint64_t token_requests = 0;   ///< token-endpoint POSTs sent (including retries)
-    std::uint64_t token_fetches = 0;    ///< single-flight fetches started
-    std::uint64_t api_requests = 0;     ///< REST requests sent (including retries and replays)
-    std::uint64_t retries = 0;          ///< retries after transient failures
-    std::uint64_t refetches = 0;        ///< token refetches after 401 "Session expired or invalid"
-    std::uint64_t connections = 0;      ///< connections opened
+    std::uint64_t token_requests = 0;  ///< token-endpoint POSTs sent (including retries)
+    std::uint64_t token_fetches = 0;   ///< single-flight fetches started
+    std::uint64_t api_requests = 0;    ///< REST requests sent (including retries and replays)
+    std::uint64_t retries = 0;         ///< retries after transient failures
+    std::uint64_t refetches = 0;       ///< token refetches after 401 "Session expired or invalid"
+    std::uint64_t connections = 0;     ///< connections opened
 };
 
 /// Result of token introspection (/services/oauth2/introspect).
 struct Introspection {
-    bool active = false;           ///< whether Salesforce still accepts the token
-    std::string scope;             ///< granted scopes
-    std::string client_id;         ///< the consumer key the token belongs to
-    std::string username;          ///< the Run As user's username
-    std::string subject;           ///< `sub`
+    bool active = false;                     ///< whether Salesforce still accepts the token
+    std::string scope;                       ///< granted scopes
+    std::string client_id;                   ///< the consumer key the token belongs to
+    std::string username;                    ///< the Run As user's username
+    std::string subject;                     ///< `sub`
     std::optional<std::int64_t> expires_at;  ///< `exp`, seconds since the epoch
     std::optional<std::int64_t> issued_at;   ///< `iat`, seconds since the epoch
 };

@@ -57,21 +57,21 @@ SFCONNECT_DECL std::string_view to_string(TracePhase phase) noexcept;
 
 /// One key point. Every text in it has been through the redactors: it is safe to log.
 struct TraceEvent {
-    TraceLevel level = TraceLevel::debug;  ///< severity
-    TracePhase phase = TracePhase::error;  ///< which key point
-    std::string message;                   ///< human-readable summary (no secrets)
-    std::string method;                    ///< HTTP method ("POST"), when the event concerns a request
-    std::string target;                    ///< request target, query values of sensitive names redacted
-    int status = 0;                        ///< HTTP status of the reply (response, error), else 0
-    std::chrono::microseconds duration{0}; ///< how long the phase took (or the retry delay)
+    TraceLevel level = TraceLevel::debug;   ///< severity
+    TracePhase phase = TracePhase::error;   ///< which key point
+    std::string message;                    ///< human-readable summary (no secrets)
+    std::string method;                     ///< HTTP method ("POST"), when the event concerns a request
+    std::string target;                     ///< request target, query values of sensitive names redacted
+    int status = 0;                         ///< HTTP status of the reply (response, error), else 0
+    std::chrono::microseconds duration{0};  ///< how long the phase took (or the retry delay)
     /// Header fields (request headers for request_sent, reply headers for response), each value
     /// passed through redact_header_value().
     std::vector<std::pair<std::string, std::string>> headers;
     /// A form-encoded request body passed through redact_form(); empty for any other body, which is
     /// never included (body_bytes gives its size).
     std::string form;
-    std::size_t body_bytes = 0;            ///< size of the request or reply body
-    std::string error_id;                  ///< error_id() of the failure (error, retry), else empty
+    std::size_t body_bytes = 0;  ///< size of the request or reply body
+    std::string error_id;        ///< error_id() of the failure (error, retry), else empty
 };
 
 /// The sink type of TokenClientOptions::trace. Called synchronously on the client's threads: keep

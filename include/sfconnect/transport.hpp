@@ -28,15 +28,15 @@ namespace sfconnect {
 /// - `connect(diag)` opens the connection; `connect_info()` says how.
 /// - `close()` drops the connection without a round trip.
 template <class T>
-concept Transport = std::constructible_from<T, boost::asio::any_io_executor, std::shared_ptr<const TransportSettings>> &&
-                    requires(T& t, const T& ct, HttpRequest& req, HttpResponse& res, const ExchangeLimits& limits,
-                             Diagnostics& diag) {
-                        { ct.is_open() } -> std::convertible_to<bool>;
-                        { ct.connect_info() } -> std::convertible_to<const ConnectInfo&>;
-                        { t.connect(diag) } -> std::same_as<boost::asio::awaitable<error_code>>;
-                        { t.exchange(req, res, limits, diag) } -> std::same_as<boost::asio::awaitable<error_code>>;
-                        t.close();
-                    };
+concept Transport =
+    std::constructible_from<T, boost::asio::any_io_executor, std::shared_ptr<const TransportSettings>> &&
+    requires(T& t, const T& ct, HttpRequest& req, HttpResponse& res, const ExchangeLimits& limits, Diagnostics& diag) {
+    { ct.is_open() } -> std::convertible_to<bool>;
+    { ct.connect_info() } -> std::convertible_to<const ConnectInfo&>;
+    { t.connect(diag) } -> std::same_as<boost::asio::awaitable<error_code>>;
+    { t.exchange(req, res, limits, diag) } -> std::same_as<boost::asio::awaitable<error_code>>;
+    t.close();
+};
 
 static_assert(Transport<HttpsTransport>);
 

@@ -2,7 +2,6 @@
 // expect-error: endpoint_template_error_character_not_allowed_in_path
 #include <sfconnect/endpoint.hpp>
 
-
 int main() {
 #ifndef SFCONNECT_COMPILE_FAIL_CONTROL
     sfconnect::Endpoint<"/services/data/my path"> e;

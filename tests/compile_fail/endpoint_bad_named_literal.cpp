@@ -5,8 +5,10 @@
 using namespace sfconnect::literals;
 int main() {
 #ifndef SFCONNECT_COMPILE_FAIL_CONTROL
-    auto n = "record id"_p; (void)n;
+    auto n = "record id"_p;
+    (void)n;
 #else
-    auto n = "record_id"_p; (void)n;
+    auto n = "record_id"_p;
+    (void)n;
 #endif
 }

@@ -2,7 +2,6 @@
 // expect-error: endpoint_template_error_percent_not_followed_by_two_hex_digits
 #include <sfconnect/endpoint.hpp>
 
-
 int main() {
 #ifndef SFCONNECT_COMPILE_FAIL_CONTROL
     sfconnect::Endpoint<"/services/data/100%"> e;

@@ -2,7 +2,6 @@
 // expect-error: endpoint_template_error_unbalanced_braces
 #include <sfconnect/endpoint.hpp>
 
-
 int main() {
 #ifndef SFCONNECT_COMPILE_FAIL_CONTROL
     using E = sfconnect::Endpoint<"/services/data/version}/">;

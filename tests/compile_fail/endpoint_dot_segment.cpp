@@ -2,7 +2,6 @@
 // expect-error: endpoint_template_error_dot_segment_in_path
 #include <sfconnect/endpoint.hpp>
 
-
 int main() {
 #ifndef SFCONNECT_COMPILE_FAIL_CONTROL
     sfconnect::Endpoint<"/services/data/../oauth2/token"> e;

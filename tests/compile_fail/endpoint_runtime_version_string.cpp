@@ -5,8 +5,10 @@
 #include <string>
 int main() {
 #ifndef SFCONNECT_COMPILE_FAIL_CONTROL
-    std::string v = "62.0"; (void)sfconnect::endpoints::limits.bind(v);
+    std::string v = "62.0";
+    (void)sfconnect::endpoints::limits.bind(v);
 #else
-    std::string v = "62.0"; (void)sfconnect::endpoints::limits.bind(sfconnect::ApiVersion::parse(v).value());
+    std::string v = "62.0";
+    (void)sfconnect::endpoints::limits.bind(sfconnect::ApiVersion::parse(v).value());
 #endif
 }

@@ -2,7 +2,6 @@
 // expect-error: wrong number of values for this endpoint's placeholders
 #include <sfconnect/endpoints.hpp>
 
-
 int main() {
 #ifndef SFCONNECT_COMPILE_FAIL_CONTROL
     (void)sfconnect::endpoints::sobject.bind("62.0", "Account");

@@ -20,11 +20,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
-#include <sys/stat.h>
-#include <termios.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -438,8 +438,8 @@ TEST_CASE("check: to_json matches the schema for skipped steps and nulls", "[che
     for (auto n : check_step_names) r.steps.push_back(CheckStep{std::string(n), false, false, 0, {}});
     r.steps[0] = CheckStep{"site", true, true, 0.25, "acme.my.salesforce.com (production org)"};
     r.steps[1] = CheckStep{"connect", false, true, 1.5, "dns_failed"};
-    r.error = CheckFailure{"connect", errc::dns_failed, "could not resolve", "Check the Site", std::nullopt,
-                           std::nullopt, std::nullopt};
+    r.error = CheckFailure{"connect",    errc::dns_failed, "could not resolve", "Check the Site",
+                           std::nullopt, std::nullopt,     std::nullopt};
     const auto doc = json::parse(r.to_json());
     require_schema(doc);
     CHECK(doc.at("ok") == json::value(false));
@@ -614,11 +614,16 @@ TEST_CASE("check: an oversized reply's hint names what the check user can change
 
 TEST_CASE("check: terminal text drops control, C1 and bidi characters", "[check]") {
     CHECK(detail::terminal_text("a\x1b[31mb") == "a?[31mb");
-    CHECK(detail::terminal_text("evil\xe2\x80\xae" "txt") == "evil?txt");  // U+202E RIGHT-TO-LEFT OVERRIDE
-    CHECK(detail::terminal_text("c1\xc2\x9b" "x") == "c1?x");            // U+009B CSI
-    CHECK(detail::terminal_text("raw\x9b" "x") == "raw?x");              // a raw C1 byte: invalid UTF-8
-    CHECK(detail::terminal_text("caf\xc3\xa9") == "caf\xc3\xa9");        // ordinary text stays
-    CHECK(detail::valid_utf8("a\xff" "b") == "a\xef\xbf\xbd" "b");
+    CHECK(detail::terminal_text("evil\xe2\x80\xae"
+                                "txt") == "evil?txt");  // U+202E RIGHT-TO-LEFT OVERRIDE
+    CHECK(detail::terminal_text("c1\xc2\x9b"
+                                "x") == "c1?x");  // U+009B CSI
+    CHECK(detail::terminal_text("raw\x9b"
+                                "x") == "raw?x");                  // a raw C1 byte: invalid UTF-8
+    CHECK(detail::terminal_text("caf\xc3\xa9") == "caf\xc3\xa9");  // ordinary text stays
+    CHECK(detail::valid_utf8("a\xff"
+                             "b") == "a\xef\xbf\xbd"
+                                     "b");
 }
 
 TEST_CASE("check: userinfo and query typed into the Site never reach the report", "[check]") {
@@ -647,8 +652,9 @@ TEST_CASE("check: site step notes Government Cloud and non-ASCII input", "[check
         CHECK(contains(r.steps[0].detail, "Government Cloud"));
     }
     SECTION("non-ASCII") {
-        auto [ec, r] = run_check(CheckInput{"acme\xe2\x80\x93" "corp.my.salesforce.com", "3MVG9key",
-                                            Secret("secret-value-1234")},
+        auto [ec, r] = run_check(CheckInput{"acme\xe2\x80\x93"
+                                            "corp.my.salesforce.com",
+                                            "3MVG9key", Secret("secret-value-1234")},
                                  TokenClientOptions{});
         CHECK(ec == errc::invalid_site);
         REQUIRE(r.error);
@@ -852,8 +858,8 @@ struct ToolSetup {
         emu.write_ca_pem(ca_file);
     }
     std::vector<std::string> args(std::vector<std::string> extra = {}) const {
-        std::vector<std::string> a{"--site", emu.site(), "--consumer-key", emu.consumer_key(), "--ca-file", ca_file,
-                                   "--connect-to", emu.connect_to(), "--timeout", "10"};
+        std::vector<std::string> a{"--site", emu.site(),     "--consumer-key", emu.consumer_key(), "--ca-file",
+                                   ca_file,  "--connect-to", emu.connect_to(), "--timeout",        "10"};
         a.insert(a.end(), extra.begin(), extra.end());
         return a;
     }
@@ -1045,15 +1051,15 @@ TEST_CASE("sfconnect-check: --help, --version", "[check][tool]") {
     CHECK(v.out == "sfconnect-check " + std::string(version_string) + "\n");
     const auto h = run_tool({"--help"}, {});
     CHECK(h.status == 0);
-    for (const char* opt : {"--site", "--consumer-key", "--consumer-secret-file", "--consumer-secret-stdin", "--ca-file",
-                            "--connect-to", "--api-version", "--timeout", "--proxy", "--json", "--demo",
-                            "--demo-scenario", "Exit status"})
+    for (const char* opt :
+         {"--site", "--consumer-key", "--consumer-secret-file", "--consumer-secret-stdin", "--ca-file", "--connect-to",
+          "--api-version", "--timeout", "--proxy", "--json", "--demo", "--demo-scenario", "Exit status"})
         CHECK(contains(h.out, opt));
 }
 
 TEST_CASE("sfconnect-check --demo passes all six steps, without colour off a terminal", "[check][tool][demo]") {
     for (const std::vector<std::string>& env : {std::vector<std::string>{}, std::vector<std::string>{"NO_COLOR=1"},
-                                               std::vector<std::string>{"TERM=xterm-256color"}}) {
+                                                std::vector<std::string>{"TERM=xterm-256color"}}) {
         const auto r = run_tool({"--demo"}, env);
         CHECK(r.status == 0);
         CHECK(count_of(r.out, "[ OK ]") == 6);
@@ -1151,7 +1157,8 @@ TEST_CASE("sfconnect-check: no option's value is ever echoed", "[check][tool][hy
     }
 }
 
-TEST_CASE("sfconnect-check --json: every demo scenario and input error gives strict UTF-8 JSON", "[check][tool][json]") {
+TEST_CASE("sfconnect-check --json: every demo scenario and input error gives strict UTF-8 JSON",
+          "[check][tool][json]") {
     ToolSetup t;
     for (Scenario s : sfconnect::testing::all_scenarios()) {
         const std::string name(sfconnect::testing::to_string(s));
@@ -1213,20 +1220,36 @@ TEST_CASE("sfconnect-check: the exit-code table", "[check][tool][usage]") {
     };
     const std::vector<Case> cases{
         {"malformed --proxy", with({"--proxy", "https://proxy:443"}), env, 2, "", "--proxy"},
-        {"malformed HTTPS_PROXY", with({}), {"SFCONNECT_CONSUMER_SECRET=" + secret, "HTTPS_PROXY=http://p:99999"}, 2, "",
+        {"malformed HTTPS_PROXY",
+         with({}),
+         {"SFCONNECT_CONSUMER_SECRET=" + secret, "HTTPS_PROXY=http://p:99999"},
+         2,
+         "",
          "HTTPS_PROXY"},
         // NO_PROXY bypasses a malformed HTTPS_PROXY for this Site: the next problem (no secret) is reported.
-        {"malformed HTTPS_PROXY bypassed by NO_PROXY", with({}),
-         {"HTTPS_PROXY=http://p:99999", "NO_PROXY=" + t.emu.site()}, 2, "", "no Consumer Secret"},
+        {"malformed HTTPS_PROXY bypassed by NO_PROXY",
+         with({}),
+         {"HTTPS_PROXY=http://p:99999", "NO_PROXY=" + t.emu.site()},
+         2,
+         "",
+         "no Consumer Secret"},
         {"--connect-to []:443", with({"--connect-to", "[]:443"}), env, 2, "", "--connect-to"},
         {"--connect-to with a tab", with({"--connect-to", "127.0.0.1\t:443"}), env, 2, "", "--connect-to"},
         {"--ca-file a directory", with({"--ca-file", t.dir.path.string()}), env, 2, "", "directory"},
         {"--ca-file not PEM", with({"--ca-file", not_pem}), env, 2, "", "PEM"},
-        {"--consumer-secret-file a directory", with({"--consumer-secret-file", t.dir.path.string()}), {}, 2, "",
+        {"--consumer-secret-file a directory",
+         with({"--consumer-secret-file", t.dir.path.string()}),
+         {},
+         2,
+         "",
          "directory"},
         {"secret over 64 KiB", with({"--consumer-secret-file", big}), {}, 2, "", "64 KiB"},
-        {"empty key variable", {"--site", t.emu.site()}, {"SFCONNECT_CONSUMER_KEY=", "SFCONNECT_CONSUMER_SECRET=x"}, 2,
-         "", "Consumer Key"},
+        {"empty key variable",
+         {"--site", t.emu.site()},
+         {"SFCONNECT_CONSUMER_KEY=", "SFCONNECT_CONSUMER_SECRET=x"},
+         2,
+         "",
+         "Consumer Key"},
         {"empty secret variable", with({}), {"SFCONNECT_CONSUMER_SECRET="}, 2, "", "Consumer Secret"},
         {"bad --wait", with({"--wait", "forever"}), env, 2, "", "--wait"},
         {"malformed key", t.args(), {"SFCONNECT_CONSUMER_SECRET=" + secret + " "}, 1, "site", ""},
@@ -1282,8 +1305,8 @@ TEST_CASE("sfconnect-check: secret files, '-' for stdin and the world-readable w
 TEST_CASE("sfconnect-check: messages and hints agree and stay readable", "[check][tool][hints]") {
     const auto r = run_tool({"--demo", "--demo-scenario", "token_unavailable"}, {"NO_COLOR=1"});
     CHECK(r.status == 1);
-    CHECK(count_of(r.out, "HTTP 503") == 1);   // once, not in the message and again after the server's words
-    CHECK_FALSE(contains(r.out, "<html>"));    // the maintenance page's text, not its markup
+    CHECK(count_of(r.out, "HTTP 503") == 1);      // once, not in the message and again after the server's words
+    CHECK_FALSE(contains(r.out, "<html>"));       // the maintenance page's text, not its markup
     CHECK(contains(r.out, "(after 2 retries)"));  // retries that happened are shown
     // The message suspects a proxy or the wrong host; the hint covers that too, not only an outage.
     CHECK(contains(r.out, "proxy"));
@@ -1344,7 +1367,8 @@ TEST_CASE("sfconnect-check: credentials and control characters in --site reach n
 TEST_CASE("sfconnect-check: HTTPS_PROXY does not capture --connect-to; a bad proxy is named", "[check][tool][proxy]") {
     ToolSetup t;
     const std::string secret = t.emu.consumer_secret();
-    auto r = run_tool(t.args(), {"SFCONNECT_CONSUMER_SECRET=" + secret, "HTTPS_PROXY=http://127.0.0.1:1", "NO_COLOR=1"});
+    auto r = run_tool(t.args(),
+                      {"SFCONNECT_CONSUMER_SECRET=" + secret, "HTTPS_PROXY=http://127.0.0.1:1", "NO_COLOR=1"});
     CHECK(r.status == 0);
     r = run_tool(t.args({"--json", "--proxy", "http://sfconnect-no-such-proxy.invalid:3128"}),
                  t.env_with_secret(secret));
@@ -1366,7 +1390,8 @@ TEST_CASE("sfconnect-check --wait against the emulator", "[check][tool][wait]") 
         CHECK(contains(r.out, "PASSED"));
     }
     SECTION("propagating --json: the attempts array") {
-        const auto r = run_tool({"--demo", "--json", "--demo-scenario", "propagating", "--wait", "1m"}, {wait_test_delay});
+        const auto r = run_tool({"--demo", "--json", "--demo-scenario", "propagating", "--wait", "1m"},
+                                {wait_test_delay});
         CHECK(r.status == 0);
         const auto doc = parse_strict_report(r.out);
         REQUIRE(doc.at("attempts").get_array().size() == 4);

@@ -55,8 +55,7 @@ struct Result {
 // `host`, verifies the chain against `ca_pem` and the name with RFC 6125 rules.
 class TestClient {
 public:
-    TestClient(const Emulator& emu, std::string ca_pem, std::string host)
-        : port_(emu.port()), host_(std::move(host)) {
+    TestClient(const Emulator& emu, std::string ca_pem, std::string host) : port_(emu.port()), host_(std::move(host)) {
         ctx_.set_verify_mode(ssl::verify_peer);
         ctx_.add_certificate_authority(asio::buffer(ca_pem));
     }
@@ -113,11 +112,12 @@ private:
         stream_->set_verify_callback(ssl::host_name_verification(host_));
         auto& tcp = stream_->next_layer();
         tcp.expires_after(timeout);
-        auto [ec] = co_await tcp.async_connect(
-            asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), port_), asio::as_tuple(asio::use_awaitable));
+        auto [ec] = co_await tcp.async_connect(asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), port_),
+                                               asio::as_tuple(asio::use_awaitable));
         if (!ec) {
             tcp.expires_after(timeout);
-            std::tie(ec) = co_await stream_->async_handshake(ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
+            std::tie(ec) = co_await stream_->async_handshake(ssl::stream_base::client,
+                                                             asio::as_tuple(asio::use_awaitable));
         }
         if (ec) {
             stream_.reset();
@@ -191,9 +191,7 @@ private:
     std::string host_;
 };
 
-json::value body_json(const Result& r) {
-    return json::parse(r.res.body());
-}
+json::value body_json(const Result& r) { return json::parse(r.res.body()); }
 
 std::string credentials_form(const Emulator& emu) {
     return "grant_type=client_credentials&client_id=" + emu.consumer_key() + "&client_secret=" + emu.consumer_secret();
@@ -267,7 +265,8 @@ TEST_CASE("test CA issues verifiable server certificates", "[emulator][certifica
     LeafOptions bad;
     bad.dns_names = {"bad,name"};
     CHECK_THROWS_AS(ca.issue(bad), std::invalid_argument);
-    CHECK_THROWS_AS(ca.issue({{"x.example"}, {}, std::chrono::seconds(10), std::chrono::seconds(5)}), std::invalid_argument);
+    CHECK_THROWS_AS(ca.issue({{"x.example"}, {}, std::chrono::seconds(10), std::chrono::seconds(5)}),
+                    std::invalid_argument);
     CHECK(make_self_signed({"demo.my.salesforce.com"}).certificate_pem.size() > 100);
 }
 
@@ -339,8 +338,8 @@ TEST_CASE("token endpoint answers like Salesforce", "[emulator][token]") {
                           400, "invalid_client", "invalid client credentials");
         check_oauth_error(client.post_form("/services/oauth2/token", "client_id=" + emu.consumer_key()), 400,
                           "unsupported_grant_type", "grant type not supported");
-        check_oauth_error(client.request(http::verb::post, "/services/oauth2/token", R"({"grant_type":"client_credentials"})",
-                                         "application/json"),
+        check_oauth_error(client.request(http::verb::post, "/services/oauth2/token",
+                                         R"({"grant_type":"client_credentials"})", "application/json"),
                           400, "unsupported_grant_type", "grant type not supported");
         check_oauth_error(client.get("/services/oauth2/token"), 400, "invalid_request", "must use HTTP POST");
         CHECK(emu.stats().tokens_issued == 0);
@@ -444,7 +443,8 @@ TEST_CASE("scenarios reproduce Salesforce's failures", "[emulator][scenario]") {
     CHECK(client.get("/services/data/v65.0/", token).res.result_int() == 200);
     // A client that talks to the generic login host gets the wrong-domain error even when healthy.
     TestClient login_host(emu, emu.ca_certificate_pem(), emu.site());
-    check_oauth_error(login_host.post_form("/services/oauth2/token", credentials_form(emu), {{"Host", "login.salesforce.com"}}),
+    check_oauth_error(login_host.post_form("/services/oauth2/token", credentials_form(emu),
+                                           {{"Host", "login.salesforce.com"}}),
                       400, "invalid_grant", "request not supported on this domain");
 }
 
@@ -565,7 +565,8 @@ TEST_CASE("REST resources need a valid Bearer token", "[emulator][rest]") {
     CHECK(body_json(r).at("DailyApiRequests").at("Max").as_int64() == 15000);
     CHECK(body_json(r).at("DailyApiRequests").at("Remaining").as_int64() == 15000 - 2);
 
-    check_rest_error(client.get("/services/data/v99.0/", token), 404, "NOT_FOUND", "The requested resource does not exist");
+    check_rest_error(client.get("/services/data/v99.0/", token), 404, "NOT_FOUND",
+                     "The requested resource does not exist");
     check_rest_error(client.get("/services/data/v20.0/limits", token), 404, "NOT_FOUND",
                      "The requested resource does not exist");
     check_rest_error(client.get("/services/data/v65.0/nothing", token), 404, "NOT_FOUND",
@@ -577,14 +578,16 @@ TEST_CASE("REST resources need a valid Bearer token", "[emulator][rest]") {
 
     SECTION("expire_all_tokens, then a new token works") {
         emu.expire_all_tokens();
-        check_rest_error(client.get("/services/data/v65.0/", token), 401, "INVALID_SESSION_ID", "Session expired or invalid");
+        check_rest_error(client.get("/services/data/v65.0/", token), 401, "INVALID_SESSION_ID",
+                         "Session expired or invalid");
         const std::string fresh = fetch_token(client, emu);
         CHECK(client.get("/services/data/v65.0/", fresh).res.result_int() == 200);
     }
     SECTION("token lifetime") {
         emu.set_token_lifetime(100ms);
         std::this_thread::sleep_for(150ms);
-        check_rest_error(client.get("/services/data/v65.0/", token), 401, "INVALID_SESSION_ID", "Session expired or invalid");
+        check_rest_error(client.get("/services/data/v65.0/", token), 401, "INVALID_SESSION_ID",
+                         "Session expired or invalid");
     }
 }
 
@@ -669,7 +672,8 @@ TEST_CASE("userinfo, introspect and revoke", "[emulator][oauth]") {
     CHECK(client.get("/services/oauth2/userinfo").res.result_int() == 403);
 
     const std::string client_auth = "&client_id=" + emu.consumer_key() + "&client_secret=" + emu.consumer_secret();
-    r = client.post_form("/services/oauth2/introspect", "token=" + token + "&token_type_hint=access_token" + client_auth);
+    r = client.post_form("/services/oauth2/introspect",
+                         "token=" + token + "&token_type_hint=access_token" + client_auth);
     REQUIRE(r.res.result_int() == 200);
     json::object intro = body_json(r).as_object();
     CHECK(intro.at("active").as_bool());
@@ -684,7 +688,8 @@ TEST_CASE("userinfo, introspect and revoke", "[emulator][oauth]") {
     CHECK(r.res.body().empty());
     r = client.post_form("/services/oauth2/introspect", "token=" + token + client_auth);
     CHECK(body_json(r).as_object() == json::object{{"active", false}});
-    check_rest_error(client.get("/services/data/v65.0/", token), 401, "INVALID_SESSION_ID", "Session expired or invalid");
+    check_rest_error(client.get("/services/data/v65.0/", token), 401, "INVALID_SESSION_ID",
+                     "Session expired or invalid");
     check_oauth_error(client.post_form("/services/oauth2/revoke", "token=" + token), 400, "invalid_token",
                       "Token was invalid");
 
@@ -752,7 +757,8 @@ TEST_CASE("garbage and oversized requests are refused without harm", "[emulator]
     }
     {
         TestClient client(emu);
-        const Result r = client.raw("POST /services/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n");
+        const Result r = client.raw(
+            "POST /services/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n");
         REQUIRE(!r.ec);
         CHECK(r.res.result_int() == 413);
     }
@@ -773,7 +779,8 @@ TEST_CASE("clients reject bad emulator certificates", "[emulator][tls]") {
 
     SECTION("expired leaf signed by the trusted CA") {
         EmulatorOptions options;
-        options.leaf = LeafOptions{{"demo.my.salesforce.com"}, {}, std::chrono::seconds(-7200), std::chrono::seconds(-3600)};
+        options.leaf =
+            LeafOptions{{"demo.my.salesforce.com"}, {}, std::chrono::seconds(-7200), std::chrono::seconds(-3600)};
         Emulator emu(options);
         emu.start();
         TestClient client(emu);

@@ -78,7 +78,8 @@ std::string now_ms() {
 std::string token_body(const std::string& access_token_json, const std::string& issued_at_json) {
     return R"({"access_token":)" + access_token_json + R"(,"scope":"api","instance_url":"https://)" + site_host +
            R"(","id":"https://login.salesforce.com/id/00D000000000001AAA/005000000000001AAA","token_type":"Bearer",)"
-           R"("issued_at":)" + issued_at_json + "}";
+           R"("issued_at":)" +
+           issued_at_json + "}";
 }
 
 std::string good_token_reply() {
@@ -146,8 +147,9 @@ FaultReply header_flood() {
 
 FaultReply declared_body_over_limit() {
     // Declares 100 MB; the client must refuse before buffering (only a little is ever sent).
-    return FaultReply{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{\"a\":\"" +
-                      std::string(1000, 'x')};
+    return FaultReply{
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{\"a\":\"" +
+        std::string(1000, 'x')};
 }
 
 FaultReply chunked_body_over_limit() {
@@ -173,7 +175,8 @@ std::string duplicate_keys_body() {
     // The first instance_url is the Site; the second, which a last-wins parser keeps, is not.
     return R"({"access_token":")" + access_token + R"(","instance_url":"https://)" + site_host +
            R"(","id":"https://login.salesforce.com/id/00D000000000001AAA/005000000000001AAA","token_type":"Bearer",)"
-           R"("issued_at":")" + now_ms() + R"(","instance_url":"https://eu1.salesforce.com"})";
+           R"("issued_at":")" +
+           now_ms() + R"(","instance_url":"https://eu1.salesforce.com"})";
 }
 
 enum class Operation { token_fetch, rest_get };
@@ -191,12 +194,12 @@ struct Env {
 };
 
 struct FaultCase {
-    std::string name;                                // the fault
-    std::function<ServerSpec(const Env&)> server;    // the loopback server's behaviour
-    Operation operation;                             // token fetch or REST GET
-    error_code code;                                 // the documented error code
-    std::string_view phase;                          // the expected Diagnostics::phase
-    std::string_view message_contains = {};          // a word our message must contain
+    std::string name;                              // the fault
+    std::function<ServerSpec(const Env&)> server;  // the loopback server's behaviour
+    Operation operation;                           // token fetch or REST GET
+    error_code code;                               // the documented error code
+    std::string_view phase;                        // the expected Diagnostics::phase
+    std::string_view message_contains = {};        // a word our message must contain
 };
 
 ServerSpec serve(FaultBehaviour b) { return ServerSpec{std::move(b), tls_with(pki().site), false}; }
@@ -204,10 +207,15 @@ ServerSpec serve(FaultBehaviour b) { return ServerSpec{std::move(b), tls_with(pk
 std::vector<FaultCase> fault_matrix() {
     using O = Operation;
     std::vector<FaultCase> rows;
-    rows.push_back({"connection refused", [](const Env&) { return ServerSpec{{}, std::nullopt, true}; },
+    rows.push_back({"connection refused",
+                    [](const Env&) {
+                        return ServerSpec{{}, std::nullopt, true};
+                    },
                     O::token_fetch, errc::connect_failed, "connect", "could not connect"});
     rows.push_back({"reset during the TLS handshake",
-                    [](const Env&) { return ServerSpec{on_accept(OnAccept::reset_in_handshake), std::nullopt}; },
+                    [](const Env&) {
+                        return ServerSpec{on_accept(OnAccept::reset_in_handshake), std::nullopt};
+                    },
                     O::token_fetch, errc::tls_failed, "tls_handshake", "TLS"});
     rows.push_back({"reset mid-headers (token)", [](const Env&) { return serve(token_fault(reset_mid_headers())); },
                     O::token_fetch, errc::connection_lost, "request"});
@@ -226,11 +234,10 @@ std::vector<FaultCase> fault_matrix() {
     rows.push_back({"slow drip, one byte per second (token)",
                     [](const Env&) { return serve(token_fault(slow_drip(good_token_reply()))); }, O::token_fetch,
                     errc::timeout, "request", "timeout"});
-    rows.push_back({"slow drip, one byte per second (REST)",
-                    [](const Env&) {
-                        return serve(rest_fault(slow_drip(reply_bytes(200, "OK", "application/json", "{}"))));
-                    },
-                    O::rest_get, errc::timeout, "request", "timeout"});
+    rows.push_back(
+        {"slow drip, one byte per second (REST)",
+         [](const Env&) { return serve(rest_fault(slow_drip(reply_bytes(200, "OK", "application/json", "{}")))); },
+         O::rest_get, errc::timeout, "request", "timeout"});
     rows.push_back({"header flood (token)", [](const Env&) { return serve(token_fault(header_flood())); },
                     O::token_fetch, errc::bad_response, "request", "headers"});
     rows.push_back({"header flood (REST)", [](const Env&) { return serve(rest_fault(header_flood())); }, O::rest_get,
@@ -248,22 +255,22 @@ std::vector<FaultCase> fault_matrix() {
                     [](const Env&) { return serve(rest_fault(json_reply(invalid_utf8_body()))); }, O::rest_get,
                     errc::bad_response, "api", "does not parse"});
     rows.push_back({"deeply nested JSON (token)",
-                    [](const Env&) { return serve(token_fault(json_reply(deeply_nested_body(10000)))); }, O::token_fetch,
-                    errc::bad_response, "token", "not JSON"});
+                    [](const Env&) { return serve(token_fault(json_reply(deeply_nested_body(10000)))); },
+                    O::token_fetch, errc::bad_response, "token", "not JSON"});
     rows.push_back({"deeply nested JSON (REST)",
                     [](const Env&) { return serve(rest_fault(json_reply(deeply_nested_body(100000)))); }, O::rest_get,
                     errc::bad_response, "api", "does not parse"});
     rows.push_back({"duplicate JSON keys",
                     [](const Env&) { return serve(token_fault(json_reply(duplicate_keys_body()))); }, O::token_fetch,
                     errc::bad_response, "token", "instance_url"});
-    rows.push_back({"a number where a string belongs",
-                    [](const Env&) {
-                        return serve(token_fault(json_reply(token_body("1234567890123", "\"" + now_ms() + "\""))));
-                    },
-                    O::token_fetch, errc::bad_response, "token", "not a string"});
+    rows.push_back(
+        {"a number where a string belongs",
+         [](const Env&) { return serve(token_fault(json_reply(token_body("1234567890123", "\"" + now_ms() + "\"")))); },
+         O::token_fetch, errc::bad_response, "token", "not a string"});
     rows.push_back({"issued_at out of range",
                     [](const Env&) {
-                        return serve(token_fault(json_reply(token_body("\"" + access_token + "\"", "\"4102444800000\""))));
+                        return serve(
+                            token_fault(json_reply(token_body("\"" + access_token + "\"", "\"4102444800000\""))));
                     },
                     O::token_fetch, errc::bad_response, "token", "issued_at"});
     rows.push_back({"TLS 1.0/1.1-only server",
@@ -301,9 +308,9 @@ std::vector<FaultCase> fault_matrix() {
                     O::token_fetch, errc::tls_failed, "tls_handshake", "self"});
     rows.push_back({"redirect to another host with the credentials (token)",
                     [](const Env& env) {
-                        return serve(token_fault(FaultReply{reply_bytes(
-                            307, "Temporary Redirect", "", "",
-                            "Location: https://" + env.other_host + token_path + "\r\n")}));
+                        return serve(token_fault(
+                            FaultReply{reply_bytes(307, "Temporary Redirect", "", "",
+                                                   "Location: https://" + env.other_host + token_path + "\r\n")}));
                     },
                     O::token_fetch, errc::redirected, "token", "never"});
     rows.push_back({"redirect to another host with the token (REST)",
@@ -335,7 +342,8 @@ TokenClientOptions matrix_options(const std::string& connect_to) {
 // Every text a caller could log or show for this failure.
 std::string all_texts(const error_code& ec, const Diagnostics& d) {
     return d.message + '|' + d.hint + '|' + d.server_error + '|' + d.server_message + '|' + d.host + '|' +
-           std::string(to_string(d.phase)) + '|' + to_string(ec, d) + '|' + ErrorWithDiagnostics(ec, d).what() + '|' + ec.message();
+           std::string(to_string(d.phase)) + '|' + to_string(ec, d) + '|' + ErrorWithDiagnostics(ec, d).what() + '|' +
+           ec.message();
 }
 
 bool contains(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }
@@ -366,8 +374,10 @@ std::optional<error_code> run_operation(Operation op, const std::string& connect
         // The wall-clock guard: a hang fails the row instead of blocking the run.
         const auto t0 = std::chrono::steady_clock::now();
         while (!done && std::chrono::steady_clock::now() - t0 < row_guard) io.run_for(100ms);
-        UNSCOPED_INFO("took " << std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::steady_clock::now() - t0).count() << " ms");
+        UNSCOPED_INFO(
+            "took "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count()
+            << " ms");
         if (!done) return std::nullopt;
     }
     // The client is gone: let its shutdown run, then no connection may stay open (no leaked socket).

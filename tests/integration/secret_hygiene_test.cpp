@@ -97,7 +97,8 @@ struct Client {
     Capture& cap;
 
     Client(const Emulator& emu, Capture& c, TokenClientOptions o)
-        : client(io.get_executor(), sfconnect::testing::site_of(emu), creds(emu.consumer_key(), emu.consumer_secret()), std::move(o)),
+        : client(io.get_executor(), sfconnect::testing::site_of(emu), creds(emu.consumer_key(), emu.consumer_secret()),
+                 std::move(o)),
           cap(c) {}
     Client(const Emulator& emu, Capture& c, TokenClientOptions o, std::string_view key, std::string_view secret)
         : client(io.get_executor(), sfconnect::testing::site_of(emu), creds(key, secret), std::move(o)), cap(c) {}
@@ -238,15 +239,20 @@ TEST_CASE("secret hygiene: no failure path leaks the consumer secret or an acces
         REQUIRE(tok);
         const std::string token(tok->access_token.reveal());
         const std::vector<Fault> faults = {
-            Fault::close_before_reply(), Fault::close_mid_body(), Fault::never_reply(),
-            Fault::redirect_to("https://evil.example.com/steal"), Fault::reply_with(500, "<html>oops</html>", "text/html"),
+            Fault::close_before_reply(),
+            Fault::close_mid_body(),
+            Fault::never_reply(),
+            Fault::redirect_to("https://evil.example.com/steal"),
+            Fault::reply_with(500, "<html>oops</html>", "text/html"),
             Fault::reply_with(400, R"({"error":"invalid_grant","error_description":"secret )" + org.consumer_secret() +
                                        " token " + token + R"("})"),
             Fault::reply_with(401, R"([{"errorCode":"INVALID_SESSION_ID","message":"token )" + token + R"("}])"),
             Fault::reply_with(403, R"([{"errorCode":"X","message":")" + token + " " + org.consumer_secret() + R"("}])"),
-            Fault::reply_with(200, R"({"access_token":")" + token + R"(","instance_url":"https://evil.example.com",)"
-                                   R"("id":"https://login.salesforce.com/id/00D5g000004sfcAEAQ/0055g00000AbCdEAAY",)"
-                                   R"("token_type":"Bearer","issued_at":"1700000000000"})"),
+            Fault::reply_with(200,
+                              R"({"access_token":")" + token +
+                                  R"(","instance_url":"https://evil.example.com",)"
+                                  R"("id":"https://login.salesforce.com/id/00D5g000004sfcAEAQ/0055g00000AbCdEAAY",)"
+                                  R"("token_type":"Bearer","issued_at":"1700000000000"})"),
             Fault::reply_with(200, R"({"access_token":")" + token + R"(","signature":"AAAA"})"),
             Fault::reply_with(200, "not json " + token, "text/plain"),
         };
@@ -320,8 +326,8 @@ TEST_CASE("secret hygiene: no failure path leaks the consumer secret or an acces
     const std::string all = cap.text();
     REQUIRE(all.size() > 10000);
     CHECK(cap.events() > 200);
-    for (const char* phase : {"connect", "tls_handshake", "request_sent", "response", "retry", "token_fetched",
-                              "token_refetch", "error"}) {
+    for (const char* phase :
+         {"connect", "tls_handshake", "request_sent", "response", "retry", "token_fetched", "token_refetch", "error"}) {
         INFO("trace phase " << phase);
         CHECK(cap.phases().count(phase) == 1);
     }

@@ -183,9 +183,9 @@ TEST_CASE("scripted: inside the soft window the cached token is served and refre
     client.async_get_token([&](error_code, TokenPtr t) { served = t; });
     io.restart();
     io.run();
-    CHECK(served == t1);                     // no waiting
-    CHECK(Script::token_posts == 2);         // one background refresh
-    CHECK(client.cached_token() != t1);      // replaced
+    CHECK(served == t1);                 // no waiting
+    CHECK(Script::token_posts == 2);     // one background refresh
+    CHECK(client.cached_token() != t1);  // replaced
 }
 
 TEST_CASE("scripted: a failed background refresh keeps serving the working token", "[scripted][cache]") {
@@ -228,7 +228,7 @@ TEST_CASE("scripted: non-recoverable errors are held briefly, then tried again",
         CHECK(diag.server_message == "no client credentials user enabled");
     }
     CHECK(Script::token_posts == 1);  // the endpoint was not hammered
-    TestClock::advance(16s);           // beyond the jittered hold (at most 1.5 x 10 s)
+    TestClock::advance(16s);          // beyond the jittered hold (at most 1.5 x 10 s)
     CHECK(get(client, io, &ec) == nullptr);
     CHECK(Script::token_posts == 2);
     TestClock::advance(16s);
@@ -265,8 +265,7 @@ TEST_CASE("scripted: 10,000 concurrent cold-cache callers share one fetch", "[sc
     net::io_context io;
     ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
     int ok = 0;
-    for (int i = 0; i < 10'000; ++i)
-        client.async_get_token([&](error_code ec, TokenPtr) { ok += !ec; });
+    for (int i = 0; i < 10'000; ++i) client.async_get_token([&](error_code ec, TokenPtr) { ok += !ec; });
     io.run();
     CHECK(ok == 10'000);
     CHECK(Script::token_posts == 1);

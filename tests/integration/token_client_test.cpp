@@ -170,7 +170,8 @@ TEST_CASE("wrong key and wrong secret", "[client][errors]") {
     net::io_context io;
     {
         TokenClient client(io.get_executor(), Site::parse(emu.site()).value(),
-                           ConsumerCredentials::create("3MVG9wrongKey", emu.consumer_secret()).value(), options_for(emu));
+                           ConsumerCredentials::create("3MVG9wrongKey", emu.consumer_secret()).value(),
+                           options_for(emu));
         auto out = get_token(client, io);
         CHECK(out.ec == oauth_errc::invalid_client_id);
         CHECK(out.diag.hint.find("10 minutes") != std::string::npos);
@@ -189,10 +190,13 @@ TEST_CASE("signature: bad is rejected, absent is accepted unverified or refused 
     SECTION("bad signature") {
         Emulator emu;
         emu.start();
-        emu.push_fault(Route::token,
-                       Fault::reply_with(200, R"({"access_token":"00D5g000004sfcA!AQxyz","instance_url":"https://)" +
-                                                  emu.site() + R"(","id":")" + emu.identity_url() +
-                                                  R"(","token_type":"Bearer","issued_at":"1700000000000","signature":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="})"));
+        emu.push_fault(
+            Route::token,
+            Fault::reply_with(
+                200,
+                R"({"access_token":"00D5g000004sfcA!AQxyz","instance_url":"https://)" + emu.site() + R"(","id":")" +
+                    emu.identity_url() +
+                    R"(","token_type":"Bearer","issued_at":"1700000000000","signature":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="})"));
         net::io_context io;
         TokenClient client(io.get_executor(), Site::parse(emu.site()).value(), creds_for(emu), options_for(emu));
         auto out = get_token(client, io);

@@ -144,11 +144,10 @@ TEST_CASE("issued_at: 13 digits are milliseconds, 10 digits are seconds", "[toke
 }
 
 TEST_CASE("issued_at that is not a time between 2000 and 2100 is a bad response", "[token]") {
-    for (std::string_view bad : {"", "abc", "167637241856", "16763724185600", "12345678901", "-676372418560",
-                                 "1676372418.56", " 1676372418560", "1676372418560 ", "0000000000000", "0000000000",
-                                 "9999999999999", "4102444800000", "0946684799999", "9999999999", "4102444800",
-                                 "+676372418560",
-                                 "1676372418\xC2\xB9"}) {
+    for (std::string_view bad :
+         {"", "abc", "167637241856", "16763724185600", "12345678901", "-676372418560", "1676372418.56",
+          " 1676372418560", "1676372418560 ", "0000000000000", "0000000000", "9999999999999", "4102444800000",
+          "0946684799999", "9999999999", "4102444800", "+676372418560", "1676372418\xC2\xB9"}) {
         INFO(bad);
         auto p = parse(sample_reply(bad));
         REQUIRE_FALSE(p.result.has_value());
@@ -212,8 +211,11 @@ TEST_CASE("an absent signature is accepted unverified unless one is required", "
 
 TEST_CASE("missing or ill-typed required fields are bad responses naming the field", "[token]") {
     const std::vector<boost::json::value> ill_typed = {
-        boost::json::value(nullptr), boost::json::value(42), boost::json::value(true),
-        boost::json::value(boost::json::array{"x"}), boost::json::value(boost::json::object{{"a", 1}}),
+        boost::json::value(nullptr),
+        boost::json::value(42),
+        boost::json::value(true),
+        boost::json::value(boost::json::array{"x"}),
+        boost::json::value(boost::json::object{{"a", 1}}),
     };
     for (std::string_view field : {"access_token", "instance_url", "id", "issued_at", "token_type"}) {
         INFO(field);
@@ -401,7 +403,7 @@ TEST_CASE("2xx replies that are not a JSON object are bad responses with a redac
         {"[{\"access_token\":\"" + std::string(test_token) + "\"}]", "not a JSON object"},
         {"\"just a string\"", "not a JSON object"},
         {"{\"access_token\": \"" + std::string(test_token) + "\"", "not JSON"},  // truncated
-        {std::string(100000, '['), "not JSON"},                                    // too deep
+        {std::string(100000, '['), "not JSON"},                                  // too deep
     };
     for (const auto& row : rows) {
         INFO(row.says);
@@ -433,8 +435,7 @@ TEST_CASE("error replies are mapped, with the secret redacted even if the server
     CHECK(p.result.error() == oauth_errc::invalid_client_secret);
 
     const std::string echo = R"({"error":"invalid_client","error_description":"bad secret )" +
-                             std::string(test_secret) +
-                             R"( for token )" + std::string(test_token) + "\"}";
+                             std::string(test_secret) + R"( for token )" + std::string(test_token) + "\"}";
     p = parse_body(400, echo);
     CHECK(p.result.error() == oauth_errc::invalid_client_secret);
     CHECK(contains(p.diag.server_message, "[redacted]"));

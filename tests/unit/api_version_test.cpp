@@ -29,7 +29,7 @@ static_assert(!std::is_constructible_v<ApiVersion, const char*>);
 
 TEST_CASE("ApiVersion::parse accepts NN.0 and normalises v-prefixed and bare majors", "[api_version]") {
     const std::vector<std::pair<std::string, std::string>> accepted = {
-        {"62.0", "62.0"}, {"64.0", "64.0"}, {"10.0", "10.0"}, {"99.0", "99.0"},
+        {"62.0", "62.0"}, {"64.0", "64.0"},  {"10.0", "10.0"}, {"99.0", "99.0"},
         {"62", "62.0"},   {"v62.0", "62.0"}, {"v62", "62.0"},  {"v10", "10.0"},
     };
     for (const auto& [text, canonical] : accepted) {
@@ -47,9 +47,9 @@ TEST_CASE("ApiVersion::parse accepts NN.0 and normalises v-prefixed and bare maj
 
 TEST_CASE("ApiVersion::parse rejects everything else with a message naming the value", "[api_version]") {
     const std::vector<std::string> rejected = {
-        "6.0",    "06.0",  "6",      "100.0", "100",    "62.1",   "62.00", "62.",   "62.0.0", "62,0",
-        "V62.0",  "vv62",  "v",      ".0",    "-62.0",  "+62.0",  "6a.0",  "abc",   " 62.0",  "62.0 ",
-        "62.0\n", "62\r",  "0.0",    "00.0",  "v062.0", "62.0a",  "६२.0",  "62.0/", "v 62.0", "62 .0",
+        "6.0",    "06.0", "6",   "100.0", "100",    "62.1",  "62.00", "62.",   "62.0.0", "62,0",
+        "V62.0",  "vv62", "v",   ".0",    "-62.0",  "+62.0", "6a.0",  "abc",   " 62.0",  "62.0 ",
+        "62.0\n", "62\r", "0.0", "00.0",  "v062.0", "62.0a", "६२.0",  "62.0/", "v 62.0", "62 .0",
     };
     for (const auto& text : rejected) {
         INFO("input: " << text);

@@ -4,6 +4,8 @@
 
 #include "catch.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,7 +13,6 @@
 #include <sstream>
 #include <string>
 #include <type_traits>
-#include <unistd.h>
 #include <vector>
 
 using namespace sfconnect;
@@ -69,10 +70,8 @@ private:
 class EnvVar {
 public:
     EnvVar(const char* name, const char* value) : name_(name) {
-        if (value != nullptr)
-            ::setenv(name, value, 1);
-        else
-            ::unsetenv(name);
+        if (value != nullptr) ::setenv(name, value, 1);
+        else ::unsetenv(name);
     }
     EnvVar(const EnvVar&) = delete;
     EnvVar& operator=(const EnvVar&) = delete;
@@ -190,7 +189,8 @@ TEST_CASE("validators accept real and unusual but legal values", "[credentials]"
         "x\"",
         "sym+/=!@#$%^&*()[]{}<>?,.;:|~-_",
         "\xC3\xA9t\xC3\xA9",  // UTF-8 inside
-        "a\xC2\xA0" "b",  // NOLINT(bugprone-suspicious-missing-comma): split so \xA0 ends; no-break space inside
+        "a\xC2\xA0"
+        "b",  // NOLINT(bugprone-suspicious-missing-comma): split so \xA0 ends; no-break space inside
     };
     for (const auto& v : good) {
         INFO(v);
@@ -209,21 +209,35 @@ TEST_CASE("validators reject empty, surrounding whitespace or quotes and control
         {"abc\r\n", CredentialProblem::surrounding_whitespace},
         {"\nabc", CredentialProblem::surrounding_whitespace},
         {" ", CredentialProblem::surrounding_whitespace},
-        {"\xC2\xA0" "abc", CredentialProblem::surrounding_whitespace},      // no-break space
-        {"abc\xE2\x80\x8B", CredentialProblem::surrounding_whitespace},     // zero-width space
-        {"\xEF\xBB\xBF" "abc", CredentialProblem::surrounding_whitespace},  // byte order mark
+        {"\xC2\xA0"
+         "abc",
+         CredentialProblem::surrounding_whitespace},                     // no-break space
+        {"abc\xE2\x80\x8B", CredentialProblem::surrounding_whitespace},  // zero-width space
+        {"\xEF\xBB\xBF"
+         "abc",
+         CredentialProblem::surrounding_whitespace},  // byte order mark
         {"\"abc\"", CredentialProblem::surrounding_quotes},
         {"'abc'", CredentialProblem::surrounding_quotes},
         {"`abc`", CredentialProblem::surrounding_quotes},
         {"\"\"", CredentialProblem::surrounding_quotes},
-        {"\xE2\x80\x9C" "abc" "\xE2\x80\x9D", CredentialProblem::surrounding_quotes},  // “abc”
-        {"\xE2\x80\x98" "abc" "\xE2\x80\x99", CredentialProblem::surrounding_quotes},  // ‘abc’
+        {"\xE2\x80\x9C"
+         "abc"
+         "\xE2\x80\x9D",
+         CredentialProblem::surrounding_quotes},  // “abc”
+        {"\xE2\x80\x98"
+         "abc"
+         "\xE2\x80\x99",
+         CredentialProblem::surrounding_quotes},  // ‘abc’
         {"ab\ncd", CredentialProblem::control_character},
         {"ab\r\ncd", CredentialProblem::control_character},
         {"ab\tcd", CredentialProblem::control_character},
         {std::string("ab\0cd", 5), CredentialProblem::control_character},
-        {"ab\x1B" "cd", CredentialProblem::control_character},
-        {"ab\x7F" "cd", CredentialProblem::control_character},
+        {"ab\x1B"
+         "cd",
+         CredentialProblem::control_character},
+        {"ab\x7F"
+         "cd",
+         CredentialProblem::control_character},
     };
     for (const auto& [v, problem] : bad) {
         INFO(v);
@@ -274,7 +288,11 @@ TEST_CASE("create explains which value is wrong and how to fix it", "[credential
         {std::string(test_key), "'" + s + "'", "Consumer Secret", "remove the surrounding quotes"},
         {std::string(test_key), "TEST-SECRET\n2", "Consumer Secret", "contains a line break — paste it on one line"},
         {std::string(test_key), "TEST-SECRET\t2", "Consumer Secret", "tab"},
-        {std::string(test_key), std::string("TEST-SECRET\0" "2", 13), "Consumer Secret", "NUL"},
+        {std::string(test_key),
+         std::string("TEST-SECRET\0"
+                     "2",
+                     13),
+         "Consumer Secret", "NUL"},
     };
     for (const auto& row : rows) {
         INFO(row.names << " / " << row.fix);
@@ -398,8 +416,8 @@ TEST_CASE("from_env names the variable that is missing, empty or malformed", "[c
 
 TEST_CASE("from_file reads the first line and strips its line ending", "[credentials]") {
     const std::string secret(test_secret);
-    for (const std::string& content : {secret, secret + "\n", secret + "\r\n", secret + "\nsecond line\n",
-                                       secret + "\r\nmore"}) {
+    for (const std::string& content :
+         {secret, secret + "\n", secret + "\r\n", secret + "\nsecond line\n", secret + "\r\nmore"}) {
         INFO(content.size());
         TempFile f(content);
         Diagnostics diag;

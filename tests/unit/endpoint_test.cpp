@@ -42,7 +42,9 @@ static_assert(AllPchars::placeholder_names[0] == "Name_1");
 
 // Naming a type with a bad template is already an error, so validity is observable as a constraint.
 template <fixed_string P>
-concept ValidTemplate = requires { typename Endpoint<P>; };
+concept ValidTemplate = requires {
+    typename Endpoint<P>;
+};
 static_assert(ValidTemplate<"/">);
 static_assert(ValidTemplate<"/services/data/">);
 
@@ -97,7 +99,9 @@ static_assert(std::is_same_v<detail::bind_param_t<"/v{version}/{id}", 1>, std::s
 
 // A placeholder-name literal takes text, except "version", which takes only an ApiVersion.
 template <class Name, class Value>
-concept Assignable = requires(Name n, Value v) { n = v; };
+concept Assignable = requires(Name n, Value v) {
+    n = v;
+};
 static_assert(Assignable<decltype("id"_p), std::string>);
 static_assert(Assignable<decltype("id"_p), const char*>);
 static_assert(!Assignable<decltype("id"_p), int>);
@@ -213,8 +217,8 @@ TEST_CASE("endpoint: named binding works in any order", "[endpoint]") {
     CHECK(endpoints::sobject.bind("sobject"_p = "Account", "version"_p = "62.0", "id"_p = id).path() == expected);
     CHECK(endpoints::sobject.bind("sobject"_p = "Account", "id"_p = id, "version"_p = "62.0").path() == expected);
     CHECK(endpoints::sobject.bind("id"_p = id, "version"_p = "62.0", "sobject"_p = "Account").path() == expected);
-    CHECK(endpoints::sobject.bind("id"_p = std::string(id), "sobject"_p = std::string_view("Account"),
-                                  "version"_p = "62.0")
+    CHECK(endpoints::sobject
+              .bind("id"_p = std::string(id), "sobject"_p = std::string_view("Account"), "version"_p = "62.0")
               .path() == expected);
     // Named values are encoded exactly like positional ones.
     CHECK(endpoints::sobject_update.bind("id"_p = "a/b", "sobject"_p = "...", "version"_p = "62.0").path() ==

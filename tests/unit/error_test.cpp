@@ -1,5 +1,5 @@
-#include <sfconnect/error.hpp>
 #include <sfconnect/diagnostics.hpp>
+#include <sfconnect/error.hpp>
 #include <sfconnect/error_with_diagnostics.hpp>
 
 #include "catch.hpp"

@@ -62,7 +62,8 @@ TEST_CASE("fuzz: the redacting token-error mapper redacts Content-Type and redir
     CHECK(ec == oauth_errc::token_rejected);
     CHECK_FALSE(shows(diag, secret_text));
     // The secret as the host of a redirect's Location.
-    ec = detail::map_token_error_redacting(302, "", "", diag, "https://" + std::string(secret_text) + "/x", {secret_text});
+    ec = detail::map_token_error_redacting(302, "", "", diag, "https://" + std::string(secret_text) + "/x",
+                                           {secret_text});
     CHECK(ec == errc::redirected);
     CHECK_FALSE(shows(diag, secret_text));
 }
@@ -78,8 +79,8 @@ TEST_CASE("fuzz: no piece of a secret survives where a collapsed excerpt is cut"
 
 TEST_CASE("fuzz: runtime_target refuses '..' written with %2E", "[fuzz][endpoint]") {
     // fuzz_endpoint: "%2E%2E%2F" passed (no raw "..", and "%2E%2E%2Fsobjects" is no dot-segment).
-    for (std::string_view path : {"/services/data/v64.0/%2E%2E%2Fsobjects", "/services/data/v64.0/a.%2e%2Fb",
-                                  "/services/data/%2e.%5C/x"}) {
+    for (std::string_view path :
+         {"/services/data/v64.0/%2E%2E%2Fsobjects", "/services/data/v64.0/a.%2e%2Fb", "/services/data/%2e.%5C/x"}) {
         INFO(path);
         Diagnostics diag;
         auto t = runtime_target(Method::get, path, diag);

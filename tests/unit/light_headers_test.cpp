@@ -11,7 +11,8 @@
 #if defined(BOOST_BEAST_CORE_HPP) || defined(BOOST_BEAST_HTTP_HPP) || defined(BOOST_BEAST_CORE_TCP_STREAM_HPP)
 #error "a validation header pulled in Beast"
 #endif
-#if defined(BOOST_ASIO_SSL_HPP) || defined(BOOST_ASIO_SSL_CONTEXT_HPP) || defined(OPENSSL_SSL_H) || defined(HEADER_SSL_H)
+#if defined(BOOST_ASIO_SSL_HPP) || defined(BOOST_ASIO_SSL_CONTEXT_HPP) || defined(OPENSSL_SSL_H) || \
+    defined(HEADER_SSL_H)
 #error "a validation header pulled in Asio SSL or OpenSSL's TLS"
 #endif
 #if defined(BOOST_JSON_HPP) || defined(BOOST_JSON_VALUE_HPP)

@@ -127,7 +127,8 @@ TEST_CASE("org model: a client-credentials grant has Salesforce's reply shape", 
     CHECK(o.at("token_type").as_string() == "Bearer");
     const std::string issued_at(o.at("issued_at").as_string());
     CHECK(issued_at.size() == 13);
-    CHECK(o.at("signature").as_string() == token_signature(org.options().consumer_secret, org.identity_url(), issued_at));
+    CHECK(o.at("signature").as_string() ==
+          token_signature(org.options().consumer_secret, org.identity_url(), issued_at));
     CHECK_FALSE(o.contains("expires_in"));
     CHECK(org.tokens_issued() == 1);
     CHECK(org.issued_tokens() == std::vector<std::string>{token});
@@ -137,8 +138,8 @@ TEST_CASE("org model: a client-credentials grant has Salesforce's reply shape", 
                                                "grant_type=client_credentials&client_id=nope&client_secret=x")),
                           400, "invalid_client_id", "client identifier invalid");
         check_oauth_error(org.handle(form_post(org, "/services/oauth2/token",
-                                               "grant_type=client_credentials&client_id=" +
-                                                   org.options().consumer_key + "&client_secret=wrong")),
+                                               "grant_type=client_credentials&client_id=" + org.options().consumer_key +
+                                                   "&client_secret=wrong")),
                           400, "invalid_client", "invalid client credentials");
         check_oauth_error(org.handle(request(org, "GET", "/services/oauth2/token")), 400, "invalid_request",
                           "must use HTTP POST");
@@ -261,10 +262,12 @@ TEST_CASE("org model: SOQL paging with nextRecordsUrl", "[org_model][rest][query
     OrgRequest hinted = api_get(org, "/services/data/v65.0/query/?q=SELECT+Id+FROM+Account", token);
     hinted.headers.emplace_back("Sforce-Query-Options", "batchSize=7");
     CHECK(body_of(org.handle(hinted)).at("records").as_array().size() == 7);
-    const json::value limited = body_of(org.handle(api_get(org, "/services/data/v65.0/query/?q=SELECT+Id+FROM+Account+LIMIT+5", token)));
+    const json::value limited = body_of(
+        org.handle(api_get(org, "/services/data/v65.0/query/?q=SELECT+Id+FROM+Account+LIMIT+5", token)));
     CHECK(limited.at("done").as_bool());
     CHECK(limited.at("records").as_array().size() == 5);
-    const json::value counted = body_of(org.handle(api_get(org, "/services/data/v65.0/query/?q=SELECT+COUNT()+FROM+Account", token)));
+    const json::value counted = body_of(
+        org.handle(api_get(org, "/services/data/v65.0/query/?q=SELECT+COUNT()+FROM+Account", token)));
     CHECK(counted.at("totalSize").as_int64() == 25);
     CHECK(counted.at("records").as_array().empty());
     check_rest_error(org.handle(api_get(org, "/services/data/v65.0/query/?q=SELEC+Id", token)), 400, "MALFORMED_QUERY");

@@ -69,8 +69,8 @@ TEST_CASE("every token-endpoint error row maps to its code, keeping the server t
         INFO(row.error << " / " << row.description);
         Diagnostics diag;
         diag.message = "stale";
-        const error_code ec =
-            map_token_error(400, "application/json;charset=UTF-8", oauth_body(row.error, row.description), diag);
+        const error_code ec = map_token_error(400, "application/json;charset=UTF-8",
+                                              oauth_body(row.error, row.description), diag);
         CHECK(ec == row.expected);
         CHECK(diag.http_status == 400);
         CHECK(diag.phase == Phase::token);
@@ -92,8 +92,7 @@ TEST_CASE("token-endpoint hints are specific", "[reply_errors]") {
     map_token_error(400, "application/json", oauth_body("invalid_grant", "no client credentials user enabled"), diag);
     CHECK(contains(diag.hint, "Run As"));
 
-    map_token_error(400, "application/json", oauth_body("invalid_grant", "request not supported on this domain"),
-                    diag);
+    map_token_error(400, "application/json", oauth_body("invalid_grant", "request not supported on this domain"), diag);
     CHECK(contains(diag.hint, "My Domain"));
     CHECK(contains(diag.hint, "login.salesforce.com"));
 
@@ -215,8 +214,7 @@ TEST_CASE("safe_text redacts secrets and anything that looks like a token", "[re
     CHECK(safe_text("token 00DS7000000oxzoMAA!AR8AQ.x_y end", 300) == "token [redacted] end");
     CHECK(safe_text("token 00DS7000000oxzo!AR8AQ end", 300) == "token [redacted] end");
     CHECK(safe_text("Hello! 00D is an org prefix", 300) == "Hello! 00D is an org prefix");
-    CHECK(safe_text("the secret is s3cr3t-value, really", 300, {"s3cr3t-value"}) ==
-          "the secret is [redacted], really");
+    CHECK(safe_text("the secret is s3cr3t-value, really", 300, {"s3cr3t-value"}) == "the secret is [redacted], really");
     CHECK(safe_text("aaa", 300, {""}) == "aaa");
     // A secret that straddles the cut is removed before cutting, so no fragment survives.
     const std::string secret = "SECRETSECRETSECRET";

@@ -19,7 +19,7 @@ TEST_CASE("backoff doubles, is capped and jittered into [0.5, 1.0] of the raw de
     CHECK(backoff_delay(p, 40, 1.0) == 1000ms);  // no overflow
     CHECK(backoff_delay(p, 1, 0.0) == 100ms);
     CHECK(backoff_delay(p, 2, 0.5) == 300ms);
-    CHECK(backoff_delay(p, 1, 7.0) == 200ms);    // jitter clamped
+    CHECK(backoff_delay(p, 1, 7.0) == 200ms);  // jitter clamped
 }
 
 TEST_CASE("the token grant is retried only on connection problems and 5xx, never on 4xx", "[retry]") {

@@ -50,7 +50,7 @@ struct Context {
 
 // What the runner would see from one exchange: a transport failure or an HTTP reply.
 struct Reply {
-    error_code io;                   // transport failure (with io_phase)
+    error_code io;  // transport failure (with io_phase)
     Phase io_phase = Phase::request;
     int status = 200;
     std::string content_type = "application/json";
@@ -69,7 +69,9 @@ std::string token_body() {
 }
 
 Reply ok_token() { return Reply{{}, Phase::none, 200, "application/json", token_body(), {}}; }
-Reply ok_json(std::string body = R"({"ok":true})") { return Reply{{}, Phase::none, 200, "application/json", std::move(body), {}}; }
+Reply ok_json(std::string body = R"({"ok":true})") {
+    return Reply{{}, Phase::none, 200, "application/json", std::move(body), {}};
+}
 Reply status(int s, std::string body = "", std::string ct = "application/json") {
     return Reply{{}, Phase::none, s, std::move(ct), std::move(body), {}};
 }
@@ -87,7 +89,8 @@ std::vector<Failure> token_failures() {
         {"timeout", net_failure(errc::timeout)},
         {"503", status(503, "<html>down</html>", "text/html")},
         {"malformed 200", status(200, "{not json")},
-        {"400 invalid_client", status(400, R"({"error":"invalid_client","error_description":"invalid client credentials"})")},
+        {"400 invalid_client",
+         status(400, R"({"error":"invalid_client","error_description":"invalid client credentials"})")},
     };
 }
 
@@ -95,7 +98,7 @@ std::vector<Failure> token_failures() {
 struct Run {
     error_code ec;
     Diagnostics diag;
-    std::string trace;  // X exchange, S sleep, T need_token, R need_token after a rejection
+    std::string trace;              // X exchange, S sleep, T need_token, R need_token after a rejection
     std::vector<std::string> sent;  // request targets
     int exchanges = 0;
 };
@@ -226,8 +229,9 @@ TEST_CASE("sansio token fetch: a failure injected at every step", "[sansio][toke
 
 TEST_CASE("sansio token fetch: 4xx and timeouts are never retried; redirects are not followed", "[sansio][token]") {
     Context c;
-    for (const Reply& rep : {status(400, R"({"error":"invalid_grant","error_description":"no client credentials user enabled"})"),
-                             status(401, R"({"error":"invalid_client"})"), net_failure(errc::timeout)}) {
+    for (const Reply& rep :
+         {status(400, R"({"error":"invalid_grant","error_description":"no client credentials user enabled"})"),
+          status(401, R"({"error":"invalid_client"})"), net_failure(errc::timeout)}) {
         sansio::token_fetch algo(c.ctx);
         auto r = drive(algo, {rep});
         CHECK(r.ec);
@@ -278,8 +282,8 @@ TEST_CASE("sansio REST request: exactly one refetch after an expired session, ne
     Target target = endpoints::version_root.bind("62.0");
     RequestOptions ro;
     const Reply expired = status(401, R"([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}])");
-    const Reply rest_variant =
-        status(401, R"([{"message":"This session is not valid for use with the REST API","errorCode":"INVALID_SESSION_ID"}])");
+    const Reply rest_variant = status(
+        401, R"([{"message":"This session is not valid for use with the REST API","errorCode":"INVALID_SESSION_ID"}])");
     int tokens = 0;
     auto fresh = [&] { return make_token(std::string(test_token) + std::to_string(++tokens)); };
     {
@@ -316,7 +320,12 @@ TEST_CASE("sansio REST request: a failure injected at every step; POST and PATCH
         {"503", status(503, R"([{"message":"busy","errorCode":"SERVER_UNAVAILABLE"}])")},
         {"500", status(500, "<html>oops</html>", "text/html")},
         {"404", status(404, R"([{"message":"nope","errorCode":"NOT_FOUND"}])")},
-        {"302", [] { auto r = status(302); r.location = "https://other.example/x"; return r; }()},
+        {"302",
+         [] {
+             auto r = status(302);
+             r.location = "https://other.example/x";
+             return r;
+         }()},
     };
     for (Method m : {Method::get, Method::post, Method::patch, Method::del}) {
         Target target = runtime_target(m, "/services/data/v62.0/sobjects/Account/001").value();
@@ -416,7 +425,8 @@ TEST_CASE("sansio revoke and introspect: a failure injected at every step, never
     CHECK(rb.diag.phase == Phase::introspect);
 
     sansio::introspect good(c.ctx);
-    auto rg = drive(good, {ok_json(R"({"active":true,"exp":1767225600,"username":"u@x"})")}, [] { return make_token(); });
+    auto rg = drive(good, {ok_json(R"({"active":true,"exp":1767225600,"username":"u@x"})")},
+                    [] { return make_token(); });
     CHECK_FALSE(rg.ec);
     CHECK(good.result().active);
     CHECK(good.result().expires_at == 1767225600);
@@ -467,7 +477,7 @@ TEST_CASE("sansio token cache: single flight, waiters, held errors, stale invali
     bool start = true;
     CHECK_FALSE(cache.try_use(t0, start));
     CHECK_FALSE(start);
-    CHECK(cache.remove_waiter(id2));     // cancelled
+    CHECK(cache.remove_waiter(id2));  // cancelled
     CHECK_FALSE(cache.remove_waiter(id2));
 
     auto tok = std::make_shared<const FakeToken>(FakeToken{1});

@@ -41,9 +41,8 @@ constexpr Accepted accepted[] = {
      SiteCloud::commercial, "develop", "nango-dev-ed", "", false},
     {"enterprise-ruby-3909-dev-ed.scratch.my.salesforce.com", "enterprise-ruby-3909-dev-ed.scratch.my.salesforce.com",
      SiteKind::scratch, SiteCloud::commercial, "scratch", "enterprise-ruby-3909-dev-ed", "", false},
-    {"customer-connect-6379-dev-ed.scratch.my.salesforce.com",
-     "customer-connect-6379-dev-ed.scratch.my.salesforce.com", SiteKind::scratch, SiteCloud::commercial, "scratch",
-     "customer-connect-6379-dev-ed", "", false},
+    {"customer-connect-6379-dev-ed.scratch.my.salesforce.com", "customer-connect-6379-dev-ed.scratch.my.salesforce.com",
+     SiteKind::scratch, SiteCloud::commercial, "scratch", "customer-connect-6379-dev-ed", "", false},
     {"storm-16a17dc388fbe6.demo.my.salesforce.com", "storm-16a17dc388fbe6.demo.my.salesforce.com", SiteKind::demo,
      SiteCloud::commercial, "demo", "storm-16a17dc388fbe6", "", false},
     {"acme.patch.my.salesforce.com", "acme.patch.my.salesforce.com", SiteKind::patch, SiteCloud::commercial, "patch",
@@ -360,9 +359,8 @@ constexpr Verdict verdicts[] = {
     {"na44.salesforce.com", SiteRejection::instance_host},
     {"acme..my.salesforce.com", SiteRejection::empty_label},
     {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.my.salesforce.com",
-     SiteRejection::label_too_long},  // 64
-    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.my.salesforce.com",
-     SiteRejection::none},  // 63
+     SiteRejection::label_too_long},                                                                             // 64
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.my.salesforce.com", SiteRejection::none},  // 63
     {"-acme.my.salesforce.com", SiteRejection::label_hyphen_edge},
     {"acme_x.my.salesforce.com", SiteRejection::invalid_character},
     {"acme.example.com", SiteRejection::unknown_domain},

@@ -94,18 +94,29 @@ TEST_CASE("printable: one rule for untrusted text", "[text_helpers]") {
     CHECK(printable(std::string("x\0y", 3), 100) == "x\\x00y");
     CHECK(printable("\x1b[31mred\x7f", 100) == "\\x1b[31mred\\x7f");
     // Well-formed UTF-8 text stays readable.
-    CHECK(printable("Ung\xC3\xBCltig \xE2\x80\x94 \xF0\x9F\x94\x91", 100) == "Ung\xC3\xBCltig \xE2\x80\x94 \xF0\x9F\x94\x91");
+    CHECK(printable("Ung\xC3\xBCltig \xE2\x80\x94 \xF0\x9F\x94\x91", 100) ==
+          "Ung\xC3\xBCltig \xE2\x80\x94 \xF0\x9F\x94\x91");
     // C1 controls, bidirectional overrides and line separators are escaped byte by byte.
-    CHECK(printable("a\xC2\x9B" "b", 100) == "a\\xc2\\x9bb");
-    CHECK(printable("a\xE2\x80\xAE" "b", 100) == "a\\xe2\\x80\\xaeb");          // U+202E RIGHT-TO-LEFT OVERRIDE
-    CHECK(printable("a\xE2\x81\xA6" "b", 100) == "a\\xe2\\x81\\xa6b");          // U+2066
-    CHECK(printable("a\xE2\x80\xA8" "b", 100) == "a\\xe2\\x80\\xa8b");          // U+2028 LINE SEPARATOR
+    CHECK(printable("a\xC2\x9B"
+                    "b",
+                    100) == "a\\xc2\\x9bb");
+    CHECK(printable("a\xE2\x80\xAE"
+                    "b",
+                    100) == "a\\xe2\\x80\\xaeb");  // U+202E RIGHT-TO-LEFT OVERRIDE
+    CHECK(printable("a\xE2\x81\xA6"
+                    "b",
+                    100) == "a\\xe2\\x81\\xa6b");  // U+2066
+    CHECK(printable("a\xE2\x80\xA8"
+                    "b",
+                    100) == "a\\xe2\\x80\\xa8b");  // U+2028 LINE SEPARATOR
     // Bytes that are not well-formed UTF-8.
-    CHECK(printable("\xC3", 100) == "\\xc3");                                 // cut sequence
-    CHECK(printable("\x80" "a", 100) == "\\x80a");                            // stray continuation byte
-    CHECK(printable("\xC0\xAF", 100) == "\\xc0\\xaf");                        // overlong '/'
-    CHECK(printable("\xED\xA0\x80", 100) == "\\xed\\xa0\\x80");               // a surrogate
-    CHECK(printable("\xF4\x90\x80\x80", 100) == "\\xf4\\x90\\x80\\x80");      // above U+10FFFF
+    CHECK(printable("\xC3", 100) == "\\xc3");  // cut sequence
+    CHECK(printable("\x80"
+                    "a",
+                    100) == "\\x80a");                                    // stray continuation byte
+    CHECK(printable("\xC0\xAF", 100) == "\\xc0\\xaf");                    // overlong '/'
+    CHECK(printable("\xED\xA0\x80", 100) == "\\xed\\xa0\\x80");           // a surrogate
+    CHECK(printable("\xF4\x90\x80\x80", 100) == "\\xf4\\x90\\x80\\x80");  // above U+10FFFF
 }
 
 TEST_CASE("printable: the cap counts output bytes and never cuts an escape or a character", "[text_helpers]") {
@@ -178,7 +189,8 @@ TEST_CASE("redact_all: edge cases and the growth bound", "[text_helpers][redact]
     CHECK(every_occurrence_overlaps_a_placeholder(dense, "dact"));
 }
 
-TEST_CASE("redact: secrets shorter than 4 characters are left alone, the rest go everywhere", "[text_helpers][redact]") {
+TEST_CASE("redact: secrets shorter than 4 characters are left alone, the rest go everywhere",
+          "[text_helpers][redact]") {
     Diagnostics d;
     d.message = "the server said dact";
     d.hint = "abc dact";
@@ -220,7 +232,8 @@ TEST_CASE("url_host and location_host", "[text_helpers][url]") {
     CHECK(location_host("https://evil.example.com/path") == "evil.example.com");
     CHECK(location_host("https://user:00DS7000000oxzoMAA!AR8AQabc@evil.example.com/") == "evil.example.com");
     CHECK(location_host("https://00DS7000000oxzoMAA!AR8AQabc/x") == "[redacted]");
-    CHECK(location_host("https://a\x1b" "b/x") == "a b");
+    CHECK(location_host("https://a\x1b"
+                        "b/x") == "a b");
     CHECK(location_host("https://" + std::string(400, 'h')).size() <= 256);
     CHECK(location_host("no scheme").empty());
 }
@@ -237,10 +250,12 @@ TEST_CASE("parse_host_port: one rule set for connect-to, proxies and the tool", 
     CHECK(hp.port == "65535");
     CHECK(parse_host_port("proxy.corp:1", hp).empty());
 
-    for (std::string_view bad : {"", "host", "host:", ":443", "host:0", "host:65536", "host:99999", "host:+443",
-                                 "host:44 3", "host:443 ", "ho st:443", "ho\tst:443", "host\n:443", "a/b:443",
-                                 "user@host:443", "h#:1", "::1:443", "[::1]", "[::1]443", "[]:443", "[::1:443",
-                                 "[host]:443", "[::1]:0", "h\xC3\xA9:443", "host:000001", "host:-1"}) {
+    for (std::string_view bad : {"",           "host",       "host:",      ":443",          "host:0",
+                                 "host:65536", "host:99999", "host:+443",  "host:44 3",     "host:443 ",
+                                 "ho st:443",  "ho\tst:443", "host\n:443", "a/b:443",       "user@host:443",
+                                 "h#:1",       "::1:443",    "[::1]",      "[::1]443",      "[]:443",
+                                 "[::1:443",   "[host]:443", "[::1]:0",    "h\xC3\xA9:443", "host:000001",
+                                 "host:-1"}) {
         INFO(printable(bad, 40));
         CHECK_FALSE(parse_host_port(bad, hp).empty());
     }

@@ -41,11 +41,11 @@ TEST_CASE("fresh, soft window, hard window", "[cache]") {
     CHECK(c.lookup(t0 + 1min) == Lookup::use_cached);
     CHECK(c.lookup(t0 + 99min) == Lookup::use_cached);
     auto soft = c.lookup(t0 + 101min);
-    CHECK(soft == Lookup::use_cached_refresh);   // serve it, refresh in the background
+    CHECK(soft == Lookup::use_cached_refresh);  // serve it, refresh in the background
     CHECK(c.should_start_fetch(soft));
     c.fetch_started();
     CHECK_FALSE(c.should_start_fetch(c.lookup(t0 + 102min)));  // one background refresh only
-    CHECK(c.lookup(t0 + 105min) == Lookup::wait_for_fetch);      // hard window: wait
+    CHECK(c.lookup(t0 + 105min) == Lookup::wait_for_fetch);    // hard window: wait
 }
 
 TEST_CASE("a failed background refresh keeps the working token until its end", "[cache]") {

@@ -1,6 +1,6 @@
 // The trace hook's redactors and event builders: sensitive values never reach a TraceEvent.
-#include <sfconnect/detail/trace.hpp>
 #include <sfconnect/trace.hpp>
+#include <sfconnect/detail/trace.hpp>
 
 #include "catch.hpp"
 

@@ -20,9 +20,7 @@ constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >
 /// RFC 3986 ALPHA / DIGIT.
 constexpr bool is_alnum(char c) noexcept { return is_alpha(c) || is_digit(c); }
 /// RFC 3986 HEXDIG (either case).
-constexpr bool is_hex_digit(char c) noexcept {
-    return is_digit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
-}
+constexpr bool is_hex_digit(char c) noexcept { return is_digit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); }
 /// Space or horizontal tab (HTTP's OWS).
 constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
 

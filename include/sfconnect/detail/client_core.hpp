@@ -15,16 +15,16 @@
 #include <sfconnect/token_client_options.hpp>
 #include <sfconnect/token_client_types.hpp>
 #include <sfconnect/version.hpp>
+#include <sfconnect/detail/connection_pool.hpp>
 #include <sfconnect/detail/encoding.hpp>
 #include <sfconnect/detail/random.hpp>
-#include <sfconnect/detail/untrusted_text.hpp>
-#include <sfconnect/detail/url.hpp>
-#include <sfconnect/detail/connection_pool.hpp>
 #include <sfconnect/detail/sansio/oauth_form.hpp>
 #include <sfconnect/detail/sansio/rest_request.hpp>
 #include <sfconnect/detail/sansio/token_cache.hpp>
 #include <sfconnect/detail/sansio/token_fetch.hpp>
 #include <sfconnect/detail/trace.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
+#include <sfconnect/detail/url.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/append.hpp>
@@ -67,7 +67,11 @@ public:
           user_agent_("sfconnect/" + std::string(version_string) + " (Boost.Beast)"),
           client_form_(encode_client_form(creds_)),
           basic_authorization_(encode_basic_authorization(creds_)),
-          ctx_{site_.host(), user_agent_, options_, creds_.consumer_secret(), client_form_.reveal(),
+          ctx_{site_.host(),
+               user_agent_,
+               options_,
+               creds_.consumer_secret(),
+               client_form_.reveal(),
                basic_authorization_.reveal()},
           pool_(strand_, settings_, options_.max_connections) {}
 
@@ -129,7 +133,7 @@ public:
 
     // ---- operations (each runs on the strand, launched by launch()) ------------------------------
     boost::asio::awaitable<std::pair<error_code, Response>> request_op(Target target, RequestOptions ro,
-                                                                      Diagnostics* out_diag) {
+                                                                       Diagnostics* out_diag) {
         Diagnostics diag;
         Response out;
         error_code ec;
@@ -234,8 +238,9 @@ private:
                     break;
                 case sansio::action_kind::sleep:
                     ++stats_.retries;
-                    trace_retry(options_.trace, act.what == sansio::exchange_kind::token_request ? "token request" : "request",
-                                act.ec, act.attempt, act.delay);
+                    trace_retry(options_.trace,
+                                act.what == sansio::exchange_kind::token_request ? "token request" : "request", act.ec,
+                                act.attempt, act.delay);
                     co_await sleep(act.delay);
                     io = {};
                     break;
@@ -314,7 +319,9 @@ private:
         // Built in separate statements: g++ 12 destroys a lambda temporary twice when it sits inside
         // the co_await expression (chriskohlhoff/asio#1007), freeing `self` early.
         auto completion = net::as_tuple(net::use_awaitable);
-        auto init = [self = this->shared_from_this(), d = &diag](auto handler) { self->get_token(std::move(handler), d); };
+        auto init = [self = this->shared_from_this(), d = &diag](auto handler) {
+            self->get_token(std::move(handler), d);
+        };
         auto op = net::async_initiate<decltype(completion), void(error_code, TokenPtr)>(std::move(init), completion);
         auto [ec, tok] = co_await std::move(op);
         co_return std::pair<error_code, TokenPtr>{ec, std::move(tok)};
@@ -349,10 +356,11 @@ private:
     void finish_fetch(error_code ec, Diagnostics diag, TokenPtr tok, time_point requested_at) {
         redact(diag, creds_.consumer_secret().reveal());
         if (ec) trace_error(options_.trace, ec, diag);
-        else trace_note(options_.trace, TraceLevel::info, TracePhase::token_fetched, [&] {
-            return "access token fetched for " + tok->instance_url +
-                   (tok->signature_verified ? " (signature verified)" : " (no signature)");
-        });
+        else
+            trace_note(options_.trace, TraceLevel::info, TracePhase::token_fetched, [&] {
+                return "access token fetched for " + tok->instance_url +
+                       (tok->signature_verified ? " (signature verified)" : " (no signature)");
+            });
         std::unique_lock lock(mutex_);
         auto ready = cache_.fetch_finished(ec, diag, tok, requested_at, Clock::now(), options_, jitter01());
         lock.unlock();
@@ -386,7 +394,8 @@ private:
                                std::chrono::system_clock::now();
         const auto hard = Clock::now() + std::chrono::duration_cast<typename time_point::duration>(remaining);
         std::lock_guard lock(mutex_);
-        cache_.learn_expiry(tok, hard, std::chrono::duration_cast<typename time_point::duration>(options_.refresh_ahead));
+        cache_.learn_expiry(tok, hard,
+                            std::chrono::duration_cast<typename time_point::duration>(options_.refresh_ahead));
     }
 
     // ---- construction helpers ------------------------------------------------------------------------
@@ -449,8 +458,8 @@ private:
     connection_pool<Transport> pool_;  // strand only
 
     struct atomic_stats {
-        std::atomic<std::uint64_t> token_requests{0}, token_fetches{0}, api_requests{0}, retries{0},
-            refetches{0}, connections{0};
+        std::atomic<std::uint64_t> token_requests{0}, token_fetches{0}, api_requests{0}, retries{0}, refetches{0},
+            connections{0};
     } stats_;
 };
 

@@ -5,8 +5,8 @@
 // Form encoding, base64, header-safety checks and wiping of request buffers. Light: the standard
 // library, percent_encode.hpp and secret.hpp (whose secure_wipe is OPENSSL_cleanse).
 
-#include <sfconnect/detail/percent_encode.hpp>
 #include <sfconnect/secret.hpp>
+#include <sfconnect/detail/percent_encode.hpp>
 
 #include <cstddef>
 #include <string>

@@ -15,25 +15,28 @@
 namespace sfconnect::detail {
 
 /// RFC 3986 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~".
-constexpr bool is_unreserved(char c) noexcept {
-    return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
+constexpr bool is_unreserved(char c) noexcept { return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
 
 /// RFC 3986 sub-delims: "!" / "$" / "&" / "'" / "(" / ")" / "*" / "+" / "," / ";" / "=".
 constexpr bool is_sub_delim(char c) noexcept {
     switch (c) {
-        case '!': case '$': case '&': case '\'': case '(': case ')':
-        case '*': case '+': case ',': case ';': case '=':
-            return true;
-        default:
-            return false;
+        case '!':
+        case '$':
+        case '&':
+        case '\'':
+        case '(':
+        case ')':
+        case '*':
+        case '+':
+        case ',':
+        case ';':
+        case '=': return true;
+        default: return false;
     }
 }
 
 /// RFC 3986 pchar without pct-encoded (checked separately): unreserved / sub-delims / ":" / "@".
-constexpr bool is_pchar(char c) noexcept {
-    return is_unreserved(c) || is_sub_delim(c) || c == ':' || c == '@';
-}
+constexpr bool is_pchar(char c) noexcept { return is_unreserved(c) || is_sub_delim(c) || c == ':' || c == '@'; }
 
 /// True when `s[i]` is '%' followed by two hex digits.
 constexpr bool is_pct_encoded_at(std::string_view s, std::size_t i) noexcept {

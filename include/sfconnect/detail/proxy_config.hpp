@@ -95,8 +95,8 @@ inline bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
 
 /// The proxy to use for `host`: the explicit setting (empty string = none) or the environment.
 /// `source`, when given, receives where it came from ("the proxy option", "HTTPS_PROXY", "https_proxy").
-inline std::optional<std::string> proxy_for_host(const std::optional<std::string>& configured,
-                                                 std::string_view host, std::string* source = nullptr) {
+inline std::optional<std::string> proxy_for_host(const std::optional<std::string>& configured, std::string_view host,
+                                                 std::string* source = nullptr) {
     if (configured) {
         if (configured->empty()) return std::nullopt;
         if (source) *source = "the proxy option";

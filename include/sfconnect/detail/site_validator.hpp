@@ -175,12 +175,12 @@ constexpr std::size_t space_at(std::string_view s, std::size_t i) noexcept {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') return 1;
     const auto byte = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
     const unsigned b0 = byte(0), b1 = byte(1), b2 = byte(2);
-    if (b0 == 0xC2 && b1 == 0xA0) return 2;                                        // U+00A0
+    if (b0 == 0xC2 && b1 == 0xA0) return 2;  // U+00A0
     if (b0 == 0xE2 && b1 == 0x80 && ((b2 >= 0x80 && b2 <= 0x8F) || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF))
-        return 3;                                                                 // U+2000-200F, 2028/9, 202F
-    if (b0 == 0xE2 && b1 == 0x81 && (b2 == 0x9F || b2 == 0xA0)) return 3;          // U+205F, U+2060
-    if (b0 == 0xE3 && b1 == 0x80 && b2 == 0x80) return 3;                          // U+3000
-    if (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF) return 3;                          // U+FEFF (BOM)
+        return 3;                                                          // U+2000-200F, 2028/9, 202F
+    if (b0 == 0xE2 && b1 == 0x81 && (b2 == 0x9F || b2 == 0xA0)) return 3;  // U+205F, U+2060
+    if (b0 == 0xE3 && b1 == 0x80 && b2 == 0x80) return 3;                  // U+3000
+    if (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF) return 3;                  // U+FEFF (BOM)
     return 0;
 }
 
@@ -247,8 +247,7 @@ constexpr std::size_t scheme_length(std::string_view s) noexcept {
     if (s.starts_with("//") || s.starts_with("\\\\")) return 2;
     if (s.empty() || !is_alpha(s[0])) return 0;
     std::size_t i = 1;
-    while (i < s.size() && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
-        ++i;
+    while (i < s.size() && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')) ++i;
     if (i >= s.size() || s[i] != ':') return 0;
     std::size_t j = i + 1;
     while (j < s.size() && (s[j] == '/' || s[j] == '\\')) ++j;
@@ -287,9 +286,9 @@ struct PartitionLabel {
 };
 // The labels between the name and the suffix (OrgDomainLog DomainPartition, sfdx-core tests).
 inline constexpr PartitionLabel partitions[] = {
-    {"sandbox", SiteKind::sandbox},  {"develop", SiteKind::developer},      {"scratch", SiteKind::scratch},
-    {"demo", SiteKind::demo},        {"patch", SiteKind::patch},            {"trailblaze", SiteKind::trailblaze},
-    {"free", SiteKind::internal},    {"sfdctest", SiteKind::internal},      {"bt", SiteKind::internal},
+    {"sandbox", SiteKind::sandbox},  {"develop", SiteKind::developer}, {"scratch", SiteKind::scratch},
+    {"demo", SiteKind::demo},        {"patch", SiteKind::patch},       {"trailblaze", SiteKind::trailblaze},
+    {"free", SiteKind::internal},    {"sfdctest", SiteKind::internal}, {"bt", SiteKind::internal},
     {"sfdcdot", SiteKind::internal},
 };
 
@@ -301,8 +300,8 @@ constexpr std::size_t find_partition(std::string_view label) noexcept {
 }
 
 // Generic login hosts: the client credentials grant answers "request not supported on this domain".
-inline constexpr std::string_view generic_login_hosts[] = {
-    "login.salesforce.com", "test.salesforce.com", "welcome.salesforce.com"};
+inline constexpr std::string_view generic_login_hosts[] = {"login.salesforce.com", "test.salesforce.com",
+                                                           "welcome.salesforce.com"};
 
 struct SuffixTwin {
     std::string_view from;
@@ -323,9 +322,9 @@ inline constexpr SuffixTwin experience_suffixes[] = {
 // Salesforce-owned domains: any host under them that is not a My Domain is an instance,
 // UI or service host. Rejected even with SiteDomains::allow_unknown.
 inline constexpr std::string_view salesforce_domains[] = {
-    "salesforce.com",   "force.com",         "salesforce.mil",       "crmforce.mil",
-    "sfcrmproducts.cn", "sfcrmapps.cn",      "salesforce-setup.com", "salesforce-sites.com",
-    "cloudforce.com",   "database.com",      "my-salesforce.com",    "documentforce.com",
+    "salesforce.com",   "force.com",    "salesforce.mil",       "crmforce.mil",
+    "sfcrmproducts.cn", "sfcrmapps.cn", "salesforce-setup.com", "salesforce-sites.com",
+    "cloudforce.com",   "database.com", "my-salesforce.com",    "documentforce.com",
 };
 
 constexpr SiteCheck reject(SiteRejection r, std::size_t offset, std::size_t length) noexcept {

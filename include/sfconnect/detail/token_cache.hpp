@@ -20,14 +20,15 @@ public:
 
     /// What a caller asking for a token should do now.
     enum class Lookup {
-        use_cached,            ///< fresh token: use it
-        use_cached_refresh,    ///< inside the soft window: use it, and a background refresh should run
-        wait_for_fetch,        ///< no usable token: wait for the (single) fetch
-        use_held_error,        ///< a recent non-recoverable error is still held: fail with it
+        use_cached,          ///< fresh token: use it
+        use_cached_refresh,  ///< inside the soft window: use it, and a background refresh should run
+        wait_for_fetch,      ///< no usable token: wait for the (single) fetch
+        use_held_error,      ///< a recent non-recoverable error is still held: fail with it
     };
 
     Lookup lookup(TimePoint now) const noexcept {
-        if (token_ && now < hard_deadline_) return now < soft_deadline_ ? Lookup::use_cached : Lookup::use_cached_refresh;
+        if (token_ && now < hard_deadline_)
+            return now < soft_deadline_ ? Lookup::use_cached : Lookup::use_cached_refresh;
         if (held_error_ && now < held_until_ && !fetching_) return Lookup::use_held_error;
         return Lookup::wait_for_fetch;
     }

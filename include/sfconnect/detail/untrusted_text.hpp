@@ -7,9 +7,9 @@
 // cleaner built on both. Included by impl/ files only; standard library plus the light Diagnostics
 // and Secret headers.
 
-#include <sfconnect/detail/ascii.hpp>
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/secret.hpp>
+#include <sfconnect/detail/ascii.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -74,10 +74,8 @@ inline bool append_printable(std::string& out, std::string_view text, std::size_
             escape_bytes = 1;
         } else if (const std::size_t n = utf8_sequence_at(text, i, code_point); n != 0) {
             consumed = n;
-            if (is_unsafe_code_point(code_point))
-                escape_bytes = n;
-            else
-                piece = text.substr(i, n);
+            if (is_unsafe_code_point(code_point)) escape_bytes = n;
+            else piece = text.substr(i, n);
         } else {
             escape_bytes = 1;
         }
@@ -184,8 +182,8 @@ inline void redact_after_key(std::string& s, std::string_view key) {
     for (std::size_t pos = ifind(s, key); pos != std::string::npos; pos = ifind(s, key, pos + 1)) {
         std::size_t j = pos + key.size();
         const auto skip = [&] {
-            while (j < s.size() && (s[j] == '"' || s[j] == '\'' || s[j] == ' ' || s[j] == '\t' || s[j] == '\n' ||
-                                    s[j] == '\r'))
+            while (j < s.size() &&
+                   (s[j] == '"' || s[j] == '\'' || s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
                 ++j;
         };
         skip();

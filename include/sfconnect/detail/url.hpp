@@ -75,7 +75,8 @@ inline std::string_view parse_host_port(std::string_view text, HostPort& out, st
             host = text.substr(0, colon);
             port = text.substr(colon + 1);
             has_port = true;
-            if (port.find(':') != std::string_view::npos) return "has more than one ':' (an IPv6 address goes in '[' ']')";
+            if (port.find(':') != std::string_view::npos)
+                return "has more than one ':' (an IPv6 address goes in '[' ']')";
         }
         if (host.empty()) return "has no host";
         for (char c : host) {

@@ -12,9 +12,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/core_names.h>
 #include <openssl/params.h>
 
 #include <algorithm>
@@ -189,8 +189,7 @@ public:
         diag_.phase = Phase::token;
         diag_.message = std::move(message);
         diag_.hint = std::string(default_hint(ec));
-        if (with_excerpt)
-            diag_.server_message = safe_text(body_, max_body_excerpt, {secret_.reveal(), token_}, true);
+        if (with_excerpt) diag_.server_message = safe_text(body_, max_body_excerpt, {secret_.reveal(), token_}, true);
         return ec;
     }
 
@@ -234,14 +233,14 @@ public:
 private:
     static std::string kind(const boost::json::value& v) {
         switch (v.kind()) {
-        case boost::json::kind::bool_: return "boolean";
-        case boost::json::kind::int64:
-        case boost::json::kind::uint64:
-        case boost::json::kind::double_: return "number";
-        case boost::json::kind::array: return "array";
-        case boost::json::kind::object: return "object";
-        case boost::json::kind::string: return "string";
-        case boost::json::kind::null: return "null";
+            case boost::json::kind::bool_: return "boolean";
+            case boost::json::kind::int64:
+            case boost::json::kind::uint64:
+            case boost::json::kind::double_: return "number";
+            case boost::json::kind::array: return "array";
+            case boost::json::kind::object: return "object";
+            case boost::json::kind::string: return "string";
+            case boost::json::kind::null: return "null";
         }
         return "value";
     }
@@ -257,7 +256,7 @@ private:
 // every call (half the cost of a check). This HMAC-SHA256 context, made once per process and never
 // keyed, is duplicated per signature instead: the copy shares the fetched implementations.
 inline const EVP_MAC_CTX* hmac_sha256_template() {
-    static const EVP_MAC_CTX* const ctx = [] () -> EVP_MAC_CTX* {
+    static const EVP_MAC_CTX* const ctx = []() -> EVP_MAC_CTX* {
         EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
         if (mac == nullptr) return nullptr;
         EVP_MAC_CTX* c = EVP_MAC_CTX_new(mac);
@@ -304,12 +303,9 @@ SFCONNECT_DECL std::string compute_token_signature(const Secret& consumer_secret
     return signature;
 }
 
-SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_status, std::string_view content_type,
-                                                                    std::string_view body,
-                                                                    const Secret& consumer_secret,
-                                                                    std::string_view site_host,
-                                                                    const TokenReplyOptions& options, Diagnostics& diag,
-                                                                    std::string_view location) {
+SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(
+    int http_status, std::string_view content_type, std::string_view body, const Secret& consumer_secret,
+    std::string_view site_host, const TokenReplyOptions& options, Diagnostics& diag, std::string_view location) {
     using namespace detail;
     diag.clear();
     if (http_status < 200 || http_status >= 300) {
@@ -319,7 +315,8 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
         const boost::json::value v = boost::json::parse(body, jec);
         std::string_view token;
         if (const auto* o = jec ? nullptr : v.if_object())
-            if (const auto* at = o->if_contains("access_token"); at != nullptr && at->is_string()) token = at->get_string();
+            if (const auto* at = o->if_contains("access_token"); at != nullptr && at->is_string())
+                token = at->get_string();
         return detail::map_token_error_redacting(http_status, content_type, body, diag, location,
                                                  {consumer_secret.reveal(), token});
     }
@@ -348,7 +345,8 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
                       "the token reply (" + where() + ") is not JSON: likely a proxy or the wrong host answered", true);
     }
     const auto* obj = root.if_object();
-    if (obj == nullptr) return p.fail(errc::bad_response, "the token reply (" + where() + ") is not a JSON object", true);
+    if (obj == nullptr)
+        return p.fail(errc::bad_response, "the token reply (" + where() + ") is not a JSON object", true);
     if (const auto* at = obj->if_contains("access_token"); at != nullptr && at->is_string())
         p.remember_token(at->get_string());  // redacted from any excerpt below
     if (const auto* err = obj->if_contains("error"); err != nullptr && !err->is_null())
@@ -381,8 +379,8 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
                                               : "the token reply's 'access_token' contains characters that cannot "
                                                 "be sent in an HTTP header");
     if (!iequals(*token_type, "Bearer"))
-        return p.fail(errc::bad_response, "the token reply's 'token_type' is '" + p.quote(*token_type, 40) +
-                                              "', expected 'Bearer'");
+        return p.fail(errc::bad_response,
+                      "the token reply's 'token_type' is '" + p.quote(*token_type, 40) + "', expected 'Bearer'");
     const auto issued = parse_issued_at(*issued_at);
     if (!issued)
         return p.fail(errc::bad_response, "the token reply's 'issued_at' ('" + p.quote(*issued_at, 40) +
@@ -394,8 +392,8 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(int http_sta
                                               "') is not an identity URL ending in /id/<org id>/<user id>");
     if (const auto problem = check_instance_url(*instance_url, site_host); !problem.empty()) {
         const auto ec2 = p.fail(errc::bad_response, "the token reply's 'instance_url' ('" +
-                                                        p.quote(*instance_url, 200) + "') " +
-                                                        std::string(problem) + "; the token is not sent there");
+                                                        p.quote(*instance_url, 200) + "') " + std::string(problem) +
+                                                        "; the token is not sent there");
         diag.host = p.quote(url_host(*instance_url), 255);
         return ec2;
     }

@@ -28,9 +28,8 @@ SFCONNECT_DECL boost::system::result<ApiVersion> ApiVersion::parse(std::string_v
         diag.message = "API version " + detail::quoted(text, 40, '"') +
                        " is not valid; expected the form NN.0 (two digits, then \".0\"), e.g. \"64.0\"";
     }
-    diag.hint =
-        "Give the API version as two digits followed by \".0\" (\"v64.0\" and \"64\" are accepted too); "
-        "GET /services/data/ on the org lists the versions it supports.";
+    diag.hint = "Give the API version as two digits followed by \".0\" (\"v64.0\" and \"64\" are accepted too); "
+                "GET /services/data/ on the org lists the versions it supports.";
     return boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
 }
 

@@ -3,9 +3,8 @@
 #define SFCONNECT_IMPL_CHECK_IPP
 
 #include <sfconnect/check.hpp>
-#include <sfconnect/detail/untrusted_text.hpp>
-
 #include <sfconnect/version.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -56,7 +55,9 @@ inline double to_ms(std::chrono::steady_clock::duration d) {
     return static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) / 1000.0;
 }
 
-inline double ms_since(std::chrono::steady_clock::time_point t0) { return to_ms(std::chrono::steady_clock::now() - t0); }
+inline double ms_since(std::chrono::steady_clock::time_point t0) {
+    return to_ms(std::chrono::steady_clock::now() - t0);
+}
 
 inline std::string_view site_kind_text(SiteKind k) noexcept {
     switch (k) {
@@ -90,10 +91,20 @@ inline std::string server_words(std::string_view body) {
     bool in_tag = false;
     bool space = false;
     for (char c : body) {
-        if (html && c == '<') { in_tag = true; space = !out.empty(); continue; }
-        if (html && c == '>') { in_tag = false; continue; }
+        if (html && c == '<') {
+            in_tag = true;
+            space = !out.empty();
+            continue;
+        }
+        if (html && c == '>') {
+            in_tag = false;
+            continue;
+        }
         if (in_tag) continue;
-        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') { space = !out.empty(); continue; }
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+            space = !out.empty();
+            continue;
+        }
         if (space) out += ' ';
         space = false;
         out += c;
@@ -396,8 +407,7 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> check_site_step(CheckRun& r) {
         co_return fail(r.rep, site_step, ms_since(t0), ec, r.diag);
     std::string kind(site_kind_text(site->kind()));
     const std::string_view host = site->host();
-    if (host.size() > 4 && host.substr(host.size() - 4) == ".mil")
-        kind += ", Government Cloud Plus (Defense)";
+    if (host.size() > 4 && host.substr(host.size() - 4) == ".mil") kind += ", Government Cloud Plus (Defense)";
     r.site = std::move(*site);
     r.creds = std::move(*creds);
     mark_passed(r.rep.steps[site_step], ms_since(t0), std::string(host) + " (" + kind + ")");
@@ -481,7 +491,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> check_api_step(CheckRun& r) {
         r.diag.message = "GET /services/data/v" + version + "/ did not answer with a JSON object";
         r.diag.hint = std::string(default_hint(errc::bad_response));
     }
-    if (aec == api_errc::api_error && r.diag.http_status && (*r.diag.http_status == 404 || *r.diag.http_status == 410)) {
+    if (aec == api_errc::api_error && r.diag.http_status &&
+        (*r.diag.http_status == 404 || *r.diag.http_status == 410)) {
         // The generic api_error hint says nothing here; a missing version root means the version.
         r.diag.hint = "This org does not serve REST API version " + version +
                       ": it is newer than the org's release or has been retired. Choose a version the org lists "
@@ -527,8 +538,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> check_identity_step(CheckRun& 
     }
     if (iec) co_return fail(r.rep, identity_step, ms_since(t0), iec, r.diag, retries_of(r) - retries0);
     r.rep.identity = who;
-    mark_passed(r.rep.steps[identity_step], ms_since(t0), with_retries("Run As user " + who.username,
-                                                                        retries_of(r) - retries0));
+    mark_passed(r.rep.steps[identity_step], ms_since(t0),
+                with_retries("Run As user " + who.username, retries_of(r) - retries0));
     co_return error_code{};
 }
 
@@ -543,7 +554,8 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> run_ch
     const CheckInput& input, const TokenClientOptions& options, const CheckOptions& check_options) {
     CheckRun r{input, options, check_options, {}, {}, {}, {}, {}, {}, true};
     r.rep.site = displayable_site_input(input.site);
-    for (std::string_view name : check_step_names) r.rep.steps.push_back(CheckStep{std::string(name), false, false, 0, {}});
+    for (std::string_view name : check_step_names)
+        r.rep.steps.push_back(CheckStep{std::string(name), false, false, 0, {}});
     error_code ec;
     for (check_step_fn step : check_steps) {
         ec = co_await step(r);
@@ -577,7 +589,8 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> detail
         attempt.logins = rep.logins;
         logins += rep.logins;
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
-        const bool again = ec && check_options.wait.count() > 0 && left.count() > 0 && check_error_may_be_propagating(ec);
+        const bool again = ec && check_options.wait.count() > 0 && left.count() > 0 &&
+                           check_error_may_be_propagating(ec);
         if (again) attempt.next_delay = std::min(delay, left);
         attempts.push_back(attempt);
         if (check_options.on_attempt) check_options.on_attempt(attempt);

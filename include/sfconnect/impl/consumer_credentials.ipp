@@ -29,9 +29,10 @@ inline constexpr std::string_view utf8_spaces[] = {
     "\xEF\xBB\xBF",  // U+FEFF byte order mark
 };
 inline constexpr std::string_view quotes[] = {
-    "\"", "'", "`",
-    "\xE2\x80\x9C", "\xE2\x80\x9D",  // U+201C, U+201D double quotation marks
-    "\xE2\x80\x98", "\xE2\x80\x99",  // U+2018, U+2019 single quotation marks
+    "\"",           "'", "`", "\xE2\x80\x9C",
+    "\xE2\x80\x9D",  // U+201C, U+201D double quotation marks
+    "\xE2\x80\x98",
+    "\xE2\x80\x99",  // U+2018, U+2019 single quotation marks
 };
 
 inline bool is_control(unsigned char c) noexcept { return c < 0x20 || c == 0x7F; }
@@ -39,13 +40,13 @@ inline bool is_control(unsigned char c) noexcept { return c < 0x20 || c == 0x7F;
 inline std::string_view describe_space(std::string_view v, bool at_start) noexcept {
     const unsigned char c = static_cast<unsigned char>(at_start ? v.front() : v.back());
     switch (c) {
-    case ' ': return at_start ? "starts with a space" : "ends with a space";
-    case '\t': return at_start ? "starts with a tab" : "ends with a tab";
-    case '\n':
-    case '\r': return at_start ? "starts with a line break" : "ends with a line break";
-    case '\v':
-    case '\f': return at_start ? "starts with a page or line feed" : "ends with a page or line feed";
-    default: return at_start ? "starts with an invisible space" : "ends with an invisible space";
+        case ' ': return at_start ? "starts with a space" : "ends with a space";
+        case '\t': return at_start ? "starts with a tab" : "ends with a tab";
+        case '\n':
+        case '\r': return at_start ? "starts with a line break" : "ends with a line break";
+        case '\v':
+        case '\f': return at_start ? "starts with a page or line feed" : "ends with a page or line feed";
+        default: return at_start ? "starts with an invisible space" : "ends with an invisible space";
     }
 }
 
@@ -93,8 +94,8 @@ inline constexpr std::size_t max_config_text = 256;
 
 // Where a value came from, for messages: "Consumer Key", "Consumer Secret (environment variable X)".
 struct Source {
-    std::string_view name;  // "Consumer Key" / "Consumer Secret"
-    std::string where;      // "" / " (environment variable X)" / " (first line of file P)"
+    std::string_view name;       // "Consumer Key" / "Consumer Secret"
+    std::string where;           // "" / " (environment variable X)" / " (first line of file P)"
     std::string empty_fix = {};  // how to fix an empty value when pasting is not the way
 };
 
@@ -135,11 +136,9 @@ inline error_code report(Diagnostics& diag, const Source& src, const Finding& f,
     return fail(diag, std::move(m));
 }
 
-inline boost::system::result<ConsumerCredentials> validate(std::string_view key, const Source& key_src,
-                                                           std::string_view secret, const Source& secret_src,
-                                                           Diagnostics& diag,
-                                                           ConsumerCredentials (*make)(std::string_view,
-                                                                                       std::string_view)) {
+inline boost::system::result<ConsumerCredentials> validate(
+    std::string_view key, const Source& key_src, std::string_view secret, const Source& secret_src, Diagnostics& diag,
+    ConsumerCredentials (*make)(std::string_view, std::string_view)) {
     if (const auto f = inspect(key); f.problem != CredentialProblem::none)
         return report(diag, key_src, f, f.problem == CredentialProblem::empty ? std::string_view{} : key);
     if (const auto f = inspect(secret); f.problem != CredentialProblem::none)
@@ -202,13 +201,13 @@ private:
 
 SFCONNECT_DECL std::string_view to_string(CredentialProblem p) noexcept {
     switch (p) {
-    case CredentialProblem::none: return "none";
-    case CredentialProblem::empty: return "empty";
-    case CredentialProblem::surrounding_whitespace: return "surrounding_whitespace";
-    case CredentialProblem::surrounding_quotes: return "surrounding_quotes";
-    case CredentialProblem::control_character: return "control_character";
-    case CredentialProblem::not_set: return "not_set";
-    case CredentialProblem::unreadable_file: return "unreadable_file";
+        case CredentialProblem::none: return "none";
+        case CredentialProblem::empty: return "empty";
+        case CredentialProblem::surrounding_whitespace: return "surrounding_whitespace";
+        case CredentialProblem::surrounding_quotes: return "surrounding_quotes";
+        case CredentialProblem::control_character: return "control_character";
+        case CredentialProblem::not_set: return "not_set";
+        case CredentialProblem::unreadable_file: return "unreadable_file";
     }
     return "unknown";
 }
@@ -252,10 +251,13 @@ SFCONNECT_DECL boost::system::result<ConsumerCredentials> ConsumerCredentials::f
     if (key == nullptr || secret == nullptr) {
         const std::string_view missing_var = key == nullptr ? key_var : secret_var;
         const std::string_view what = key == nullptr ? "Consumer Key" : "Consumer Secret";
-        std::string m = "environment variable " + printable(missing_var, max_config_text) + " (" + std::string(what) + ") is not set";
-        if (key == nullptr && secret == nullptr) m += " (nor is " + printable(secret_var, max_config_text) + " for the Consumer Secret)";
+        std::string m = "environment variable " + printable(missing_var, max_config_text) + " (" + std::string(what) +
+                        ") is not set";
+        if (key == nullptr && secret == nullptr)
+            m += " (nor is " + printable(secret_var, max_config_text) + " for the Consumer Secret)";
         m += ": set " + printable(missing_var, max_config_text) + " to the app's " + std::string(what);
-        if (key == nullptr && secret == nullptr) m += " and " + printable(secret_var, max_config_text) + " to its Consumer Secret";
+        if (key == nullptr && secret == nullptr)
+            m += " and " + printable(secret_var, max_config_text) + " to its Consumer Secret";
         const auto ec = fail(diag, std::move(m), "Make sure the variables are exported to this process's environment.");
         return ec;
     }
@@ -265,8 +267,7 @@ SFCONNECT_DECL boost::system::result<ConsumerCredentials> ConsumerCredentials::f
                     secret,
                     Source{"Consumer Secret", " (environment variable " + printable(secret_var, max_config_text) + ")",
                            "set " + printable(secret_var, max_config_text) + " to the app's Consumer Secret"},
-                    diag,
-                    [](std::string_view k, std::string_view s) {
+                    diag, [](std::string_view k, std::string_view s) {
                         return ConsumerCredentials(std::string(k), Secret(s));
                     });
 }
@@ -287,15 +288,14 @@ SFCONNECT_DECL boost::system::result<ConsumerCredentials> ConsumerCredentials::f
     LineReader reader;
     if (auto error = reader.read(secret_path); !error.empty()) {
         return fail(diag,
-                    "Consumer Secret file '" + printable(secret_path, max_config_text) + "' could not be read (" + error +
-                        "): check the path and that this process may read it",
+                    "Consumer Secret file '" + printable(secret_path, max_config_text) + "' could not be read (" +
+                        error + "): check the path and that this process may read it",
                     "Save the Consumer Secret as the first line of that file.");
     }
     return validate(consumer_key, Source{"Consumer Key", {}}, reader.first_line(),
                     Source{"Consumer Secret", " (first line of file '" + printable(secret_path, max_config_text) + "')",
                            "put the Consumer Secret on the first line of the file"},
-                    diag,
-                    [](std::string_view k, std::string_view s) {
+                    diag, [](std::string_view k, std::string_view s) {
                         return ConsumerCredentials(std::string(k), Secret(s));
                     });
 }

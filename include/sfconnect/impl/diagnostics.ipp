@@ -12,7 +12,10 @@ SFCONNECT_DECL std::string to_string(const error_code& ec, const Diagnostics& di
     out += diag.message.empty() ? ec.message() : diag.message;
     if (!diag.server_error.empty() || !diag.server_message.empty() || diag.http_status) {
         out += " (server:";
-        if (!diag.server_error.empty()) { out += ' '; out += diag.server_error; }
+        if (!diag.server_error.empty()) {
+            out += ' ';
+            out += diag.server_error;
+        }
         if (!diag.server_message.empty()) {
             out += diag.server_error.empty() ? " " : ": ";
             out += diag.server_message;

@@ -2,9 +2,9 @@
 #ifndef SFCONNECT_IMPL_ENDPOINT_IPP
 #define SFCONNECT_IMPL_ENDPOINT_IPP
 
+#include <sfconnect/endpoint.hpp>
 #include <sfconnect/detail/percent_encode.hpp>
 #include <sfconnect/detail/untrusted_text.hpp>
-#include <sfconnect/endpoint.hpp>
 
 #include <boost/system/errc.hpp>
 
@@ -16,8 +16,7 @@ namespace sfconnect {
 namespace detail {
 
 SFCONNECT_DECL Target make_target(Method m, std::span<const std::string_view> literals,
-                                  std::span<const std::string_view> names,
-                                  std::span<const std::string_view> values) {
+                                  std::span<const std::string_view> names, std::span<const std::string_view> values) {
     std::size_t size = 0;
     for (std::string_view l : literals) size += l.size();
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -106,10 +105,9 @@ SFCONNECT_DECL boost::system::result<Target> runtime_target(Method m, std::strin
     if (const char* problem = detail::runtime_path_problem(path)) {
         diag = Diagnostics{};
         diag.message = "run-time path " + detail::quoted(path, 120, '"') + " " + problem;
-        diag.hint =
-            "Pass a server-relative path such as the nextRecordsUrl a query returns "
-            "(\"/services/data/v64.0/query/01g...-2000\"); sfconnect adds the https://<My Domain> part. "
-            "For paths built from values, use an Endpoint: bind() percent-encodes each value.";
+        diag.hint = "Pass a server-relative path such as the nextRecordsUrl a query returns "
+                    "(\"/services/data/v64.0/query/01g...-2000\"); sfconnect adds the https://<My Domain> part. "
+                    "For paths built from values, use an Endpoint: bind() percent-encodes each value.";
         return boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
     }
     return detail::TargetAccess::make(m, std::string(path));

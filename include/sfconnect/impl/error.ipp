@@ -110,15 +110,13 @@ inline constexpr error_info api_errors[] = {
     {"request_limit_exceeded", "the org's API request limit is exhausted",
      "Wait for the 24-hour window to free up, reduce call volume, or ask Salesforce for a higher limit; "
      "a new token does not help."},
-    {"api_error", "the REST API returned an error",
-     "See the server's errorCode and message."},
+    {"api_error", "the REST API returned an error", "See the server's errorCode and message."},
 };
 
 template <class Enum, std::size_t N>
 class table_category final : public boost::system::error_category {
 public:
-    constexpr table_category(const char* name, const error_info (&table)[N]) noexcept
-        : name_(name), table_(table) {}
+    constexpr table_category(const char* name, const error_info (&table)[N]) noexcept : name_(name), table_(table) {}
     const char* name() const noexcept override { return name_; }
     std::string message(int ev) const override {
         if (ev > 0 && static_cast<std::size_t>(ev) < N) return std::string(table_[ev].message);
@@ -174,8 +172,8 @@ SFCONNECT_DECL std::string_view default_hint(const error_code& ec) noexcept {
 }
 
 SFCONNECT_DECL bool is_transient(const error_code& ec) noexcept {
-    return ec == errc::dns_failed || ec == errc::connect_failed || ec == errc::timeout ||
-           ec == errc::connection_lost || ec == errc::server_error;
+    return ec == errc::dns_failed || ec == errc::connect_failed || ec == errc::timeout || ec == errc::connection_lost ||
+           ec == errc::server_error;
 }
 
 }  // namespace sfconnect

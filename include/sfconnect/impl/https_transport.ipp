@@ -19,7 +19,6 @@ inline std::chrono::microseconds elapsed_since(std::chrono::steady_clock::time_p
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
 }
 
-
 // A timeout as people read it: "10 s", "1.5 s", "250 ms".
 inline std::string limit_text(std::chrono::milliseconds limit) {
     const auto ms = limit.count();
@@ -49,15 +48,14 @@ SFCONNECT_DECL error_code map_io_error(const error_code& ec, Phase phase, const 
         return errc::timeout;
     }
     if (ec == http::error::body_limit) {
-        diag.message = "the reply body is larger than the " +
-                       std::to_string(limits ? limits->body_bytes : 0) +
+        diag.message = "the reply body is larger than the " + std::to_string(limits ? limits->body_bytes : 0) +
                        "-byte limit; it was not read further";
         diag.hint = "Raise the response size limit for this request if such large replies are expected.";
         return errc::bad_response;
     }
     if (ec == http::error::header_limit) {
-        diag.message = "the reply headers are larger than the " +
-                       std::to_string(limits ? limits->header_bytes : 0) + "-byte limit";
+        diag.message = "the reply headers are larger than the " + std::to_string(limits ? limits->header_bytes : 0) +
+                       "-byte limit";
         diag.hint = std::string(default_hint(errc::bad_response));
         return errc::bad_response;
     }
@@ -136,7 +134,8 @@ SFCONNECT_DECL error_code make_transport_settings(std::string_view host, const T
     if (!options.ca_file.empty()) {
         ctx->load_verify_file(options.ca_file, ec);
         if (ec) {
-            diag.message = "could not load the CA file " + detail::quoted(options.ca_file, 256) + " (" + ec.message() + ")";
+            diag.message = "could not load the CA file " + detail::quoted(options.ca_file, 256) + " (" + ec.message() +
+                           ")";
             diag.hint = "Point the CA file option (--ca-file) at a readable PEM file with the CA certificate(s).";
             diag.phase = Phase::setup;
             return errc::tls_failed;
@@ -301,8 +300,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
     info_.peer = ep.address().to_string() + ":" + std::to_string(ep.port());
     error_code ignored;
     tcp.socket().set_option(net::ip::tcp::no_delay(true), ignored);
-    detail::trace_note(s.trace, TraceLevel::debug, TracePhase::connect,
-                       [&] { return "connected to " + info_.peer; }, info_.connect);
+    detail::trace_note(
+        s.trace, TraceLevel::debug, TracePhase::connect, [&] { return "connected to " + info_.peer; }, info_.connect);
 
     if (via_proxy) {
         t0 = std::chrono::steady_clock::now();
@@ -353,7 +352,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
             co_return errc::timeout;
         }
         diag.message = "TLS with " + s.host + " failed: " +
-                       (verify_failure_->empty() ? hec.message() : "certificate verification failed: " + *verify_failure_);
+                       (verify_failure_->empty() ? hec.message()
+                                                 : "certificate verification failed: " + *verify_failure_);
         diag.hint = std::string(default_hint(errc::tls_failed));
         co_return errc::tls_failed;
     }
@@ -361,10 +361,13 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
     info_.tls_version = SSL_get_version(stream_->native_handle());
     if (const char* cipher = SSL_get_cipher_name(stream_->native_handle())) info_.cipher = cipher;
     connected_ = true;
-    detail::trace_note(s.trace, TraceLevel::debug, TracePhase::tls_handshake, [&] {
-        return info_.tls_version + " " + info_.cipher + " with " + s.host +
-               (s.verify_peer ? " (certificate verified)" : " (VERIFICATION DISABLED)");
-    }, info_.tls_handshake);
+    detail::trace_note(
+        s.trace, TraceLevel::debug, TracePhase::tls_handshake,
+        [&] {
+            return info_.tls_version + " " + info_.cipher + " with " + s.host +
+                   (s.verify_peer ? " (certificate verified)" : " (VERIFICATION DISABLED)");
+        },
+        info_.tls_handshake);
     diag.clear();
     co_return error_code{};
 }
@@ -386,7 +389,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::exchange(HttpR
         (void)wn;
         error_code ec = wec;
         bool got_some = false;
-        const auto t_sent = settings_->trace ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+        const auto t_sent = settings_->trace ? std::chrono::steady_clock::now()
+                                             : std::chrono::steady_clock::time_point{};
         if (!ec) detail::trace_request(settings_->trace, req);
         if (!ec) {
             http::response_parser<http::string_body> parser;

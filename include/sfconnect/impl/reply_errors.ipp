@@ -93,13 +93,13 @@ inline void append_hint(Diagnostics& diag, std::string_view extra) {
 // Statuses whose meaning is clear whatever the body says.
 inline std::string_view status_hint(int status) noexcept {
     switch (status) {
-    case 410: return "HTTP 410: the resource or API version is retired; use a current API version.";
-    case 420:
-        return "HTTP 420: Salesforce's edge has no route for this host: the My Domain does not exist (a deleted "
-               "scratch org?) or was renamed.";
-    case 414:
-    case 431: return "The request URI or headers exceed Salesforce's 16,384-byte limit.";
-    default: return {};
+        case 410: return "HTTP 410: the resource or API version is retired; use a current API version.";
+        case 420:
+            return "HTTP 420: Salesforce's edge has no route for this host: the My Domain does not exist (a deleted "
+                   "scratch org?) or was renamed.";
+        case 414:
+        case 431: return "The request URI or headers exceed Salesforce's 16,384-byte limit.";
+        default: return {};
     }
 }
 
@@ -113,10 +113,8 @@ inline std::optional<error_code> triage(int status, std::string_view content_typ
         diag.host = std::string(url_host(location));
         diag.host = safe_text(diag.host, 255, redact);
         diag.message = std::string(who) + " answered with a redirect (HTTP " + std::to_string(status) + ")";
-        if (!diag.host.empty())
-            diag.message += " to " + diag.host;
-        else if (!location.empty())
-            diag.message += " to another path on the same host";
+        if (!diag.host.empty()) diag.message += " to " + diag.host;
+        else if (!location.empty()) diag.message += " to another path on the same host";
         diag.message += "; sfconnect never follows redirects, so nothing was sent there";
         if (f.found) {
             diag.server_error = safe_text(f.error, max_server_text, redact);
@@ -167,8 +165,7 @@ struct TokenRule {
 
 inline constexpr TokenRule token_rules[] = {
     {"invalid_grant", "request not supported on this domain", oauth_errc::unsupported_domain,
-     "Salesforce refused the client credentials grant on this host: it is served only on the org's My Domain",
-     ""},
+     "Salesforce refused the client credentials grant on this host: it is served only on the org's My Domain", ""},
     {"invalid_grant", "no client credentials user enabled", oauth_errc::no_run_as_user,
      "the connected app has no Run As user for the Client Credentials Flow", ""},
     {"invalid_grant", "ip restricted", oauth_errc::ip_restricted,
@@ -223,8 +220,7 @@ inline error_code map_token(int status, std::string_view content_type, std::stri
     diag.message = "the token endpoint rejected the request with '" + diag.server_error + "'";
     if (f.error.empty()) diag.message = "the token endpoint rejected the request";
     diag.hint = std::string(default_hint(oauth_errc::token_rejected));
-    if (iequals(f.error, "invalid_scope"))
-        append_hint(diag, "Check the OAuth scopes selected on the connected app.");
+    if (iequals(f.error, "invalid_scope")) append_hint(diag, "Check the OAuth scopes selected on the connected app.");
     else if (icontains(f.description, "https required"))
         append_hint(diag, "Send the request over https:// to the org's My Domain host.");
     else if (iequals(f.error, "invalid_request"))
@@ -300,8 +296,7 @@ inline error_code map_api(int status, std::string_view content_type, std::string
 }
 
 SFCONNECT_DECL error_code map_token_error_redacting(int http_status, std::string_view content_type,
-                                                    std::string_view body, Diagnostics& diag,
-                                                    std::string_view location,
+                                                    std::string_view body, Diagnostics& diag, std::string_view location,
                                                     std::initializer_list<std::string_view> redact) {
     return map_token(http_status, content_type, body, diag, location, redact);
 }
@@ -320,8 +315,7 @@ SFCONNECT_DECL error_code map_api_error(int http_status, std::string_view conten
 
 SFCONNECT_DECL bool is_refetchable_session_error(const error_code& ec, const Diagnostics& diag) noexcept {
     // The text check guards against codes built elsewhere from a reply this mapping would not refetch.
-    return ec == api_errc::invalid_session &&
-           !detail::icontains(diag.server_message, "not valid for use with the");
+    return ec == api_errc::invalid_session && !detail::icontains(diag.server_message, "not valid for use with the");
 }
 
 }  // namespace sfconnect

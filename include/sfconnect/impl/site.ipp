@@ -19,7 +19,7 @@ inline constexpr std::size_t site_echo_limit = 100;  // characters of user input
 // Query strings and fragments are masked separately, so only the part before them is judged.
 inline bool looks_like_credential(std::string_view s) noexcept {
     s = trim_spaces(s.substr(0, s.find_first_of("?#")));
-    if (s.starts_with("3MVG")) return true;                                             // consumer key
+    if (s.starts_with("3MVG")) return true;                                          // consumer key
     if (s.starts_with("00D") && s.find('!') != std::string_view::npos) return true;  // "<org id>!<token>"
     if (s.find('.') != std::string_view::npos) return false;
     if (s.size() >= 32) return true;  // consumer secrets are 64 hex digits, keys ~85 characters
@@ -76,7 +76,8 @@ inline std::string site_rejection_text(std::string_view in, const SiteCheck& c) 
         case R::has_scheme:
             return "starts with a URL scheme: remove " + quote(culprit) + " and enter the host name only";
         case R::has_path:
-            return "contains a path: remove " + quote(culprit) + " (everything from the first '/') and enter the host "
+            return "contains a path: remove " + quote(culprit) +
+                   " (everything from the first '/') and enter the host "
                    "name only";
         case R::has_query: return "contains a query string: remove the '?' and everything after it";
         case R::has_fragment: return "contains a fragment: remove the '#' and everything after it";
@@ -93,7 +94,7 @@ inline std::string site_rejection_text(std::string_view in, const SiteCheck& c) 
                                "'request not supported on this domain' \xe2\x80\x94 use your My Domain, e.g. "
                                "<name>.my.salesforce.com") +
                    (iequals(in.substr(0, 5), "test.") ? " (for a sandbox <name>--<sandbox>.sandbox.my.salesforce.com)"
-                                                       : "");
+                                                      : "");
         case R::lightning_host:
             return "is a Lightning Experience host (the browser UI), not the API host: use the org's My Domain host, "
                    "which ends in .my.salesforce.com instead of .lightning.force.com";
@@ -171,7 +172,7 @@ inline std::string site_hint(SiteRejection r) {
 }  // namespace detail
 
 SFCONNECT_DECL boost::system::result<Site> Site::parse_impl(std::string_view input, SiteDomains domains,
-                                                          Diagnostics* diag) {
+                                                            Diagnostics* diag) {
     if (diag != nullptr) diag->clear();
     const SiteCheck c = check_site(input, domains);
     if (c.ok()) return Site(c.parts);

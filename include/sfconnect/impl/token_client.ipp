@@ -16,7 +16,8 @@ namespace detail {
 struct token_client_state {
     using core_type = client_core<HttpsTransport, std::chrono::steady_clock>;
 
-    token_client_state(boost::asio::any_io_executor ex, Site site, ConsumerCredentials credentials, TokenClientOptions options)
+    token_client_state(boost::asio::any_io_executor ex, Site site, ConsumerCredentials credentials,
+                       TokenClientOptions options)
         : core(std::make_shared<core_type>(std::move(ex), std::move(site), std::move(credentials),
                                            std::move(options))) {}
     ~token_client_state() { core->shutdown(); }
@@ -72,7 +73,8 @@ SFCONNECT_DECL void TokenClient::connect_erased(const handle_type& s, connect_ha
 SFCONNECT_DECL void TokenClient::revoke_erased(const handle_type& s, revoke_handler h, TokenPtr token,
                                                Diagnostics* diag) {
     auto c = s->core;
-    c->launch<bool>(std::move(h), [c, t = std::move(token), diag]() mutable { return c->revoke_op(std::move(t), diag); });
+    c->launch<bool>(std::move(h),
+                    [c, t = std::move(token), diag]() mutable { return c->revoke_op(std::move(t), diag); });
 }
 
 SFCONNECT_DECL void TokenClient::introspect_erased(const handle_type& s, introspect_handler h, Diagnostics* diag) {

@@ -66,9 +66,9 @@ SFCONNECT_DECL std::string_view to_string(TracePhase phase) noexcept {
 
 SFCONNECT_DECL bool is_sensitive_name(std::string_view name) noexcept {
     static constexpr std::array<std::string_view, 15> names = {
-        "authorization", "proxy-authorization", "cookie",   "set-cookie", "client_secret",
-        "client_assertion", "access_token",     "refresh_token", "id_token", "token",
-        "oauth_token",   "password",            "code",     "assertion",  "sid"};
+        "authorization", "proxy-authorization", "cookie",   "set-cookie", "client_secret", "client_assertion",
+        "access_token",  "refresh_token",       "id_token", "token",      "oauth_token",   "password",
+        "code",          "assertion",           "sid"};
     for (const auto n : names)
         if (detail::iequals(name, n)) return true;
     return false;

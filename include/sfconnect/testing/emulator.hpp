@@ -25,8 +25,8 @@
 /// SFCONNECT_TESTING_HEADER_ONLY before its first sfconnect include.
 
 #include <sfconnect/testing/certificates.hpp>
-#include <sfconnect/testing/detail/config.hpp>
 #include <sfconnect/testing/org_model.hpp>
+#include <sfconnect/testing/detail/config.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -143,11 +143,11 @@ struct EmulatorStats {
 /// One request as the emulator saw it. Secrets are redacted: the Authorization value keeps only its
 /// scheme ("Basic <redacted>"), and form values of client_secret and token read "<redacted>".
 struct RecordedRequest {
-    std::string method;                                         ///< "POST", "GET", ...
-    std::string target;                                         ///< path and query as sent
+    std::string method;                                        ///< "POST", "GET", ...
+    std::string target;                                        ///< path and query as sent
     std::vector<std::pair<std::string, std::string>> headers;  ///< all header fields, in order
-    std::string body;                                           ///< the body (form secrets redacted)
-    int status = 0;               ///< status answered; 0 when the connection was closed or left unanswered
+    std::string body;                                          ///< the body (form secrets redacted)
+    int status = 0;                ///< status answered; 0 when the connection was closed or left unanswered
     std::uint64_t connection = 0;  ///< 1-based id of the connection it arrived on (keep-alive checks)
 };
 

@@ -149,10 +149,10 @@ SFCONNECT_TESTING_DECL std::string token_signature(std::string_view consumer_sec
 
 /// An HTTP request as the org receives it.
 struct OrgRequest {
-    std::string method = "GET";                                 ///< "GET", "POST", "HEAD", ...
-    std::string target = "/";                                   ///< path and query, as sent
+    std::string method = "GET";                                ///< "GET", "POST", "HEAD", ...
+    std::string target = "/";                                  ///< path and query, as sent
     std::vector<std::pair<std::string, std::string>> headers;  ///< header fields, in order
-    std::string body;                                           ///< the body, as sent
+    std::string body;                                          ///< the body, as sent
 
     /// The value of the first field named `name` (ASCII case-insensitive), or "" when absent.
     SFCONNECT_TESTING_DECL std::string_view header(std::string_view name) const noexcept;
@@ -161,9 +161,9 @@ struct OrgRequest {
 /// The org's answer: status, header fields and body. Date, Content-Length and Connection are the
 /// transport's business and are not included.
 struct OrgReply {
-    int status = 200;                                           ///< HTTP status
+    int status = 200;                                          ///< HTTP status
     std::vector<std::pair<std::string, std::string>> headers;  ///< header fields, in order
-    std::string body;                                           ///< the body
+    std::string body;                                          ///< the body
 
     /// The value of the first field named `name` (ASCII case-insensitive), or "" when absent.
     SFCONNECT_TESTING_DECL std::string_view header(std::string_view name) const noexcept;

@@ -24,7 +24,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <type_traits>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -33,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace sfconnect::test {
@@ -47,11 +47,11 @@ struct FaultRequest {
 
 /// What the server writes for one request, and how.
 struct FaultReply {
-    std::string bytes;                        ///< raw reply bytes: status line, headers, body
+    std::string bytes;                                      ///< raw reply bytes: status line, headers, body
     std::optional<std::size_t> reset_after = std::nullopt;  ///< reset (RST) once this many bytes are written
-    std::size_t piece = 0;                    ///< > 0: write `piece` bytes at a time...
-    std::chrono::milliseconds delay{0};       ///< ...waiting this long before each piece
-    bool close_after = false;                 ///< close cleanly afterwards (TLS close_notify, FIN)
+    std::size_t piece = 0;                                  ///< > 0: write `piece` bytes at a time...
+    std::chrono::milliseconds delay{0};                     ///< ...waiting this long before each piece
+    bool close_after = false;                               ///< close cleanly afterwards (TLS close_notify, FIN)
 };
 
 /// What the server does with an accepted connection.
@@ -64,7 +64,7 @@ enum class OnAccept {
 
 /// The behaviour of every connection to one FaultServer.
 struct FaultBehaviour {
-    OnAccept on_accept = OnAccept::serve;                   ///< what happens on accept
+    OnAccept on_accept = OnAccept::serve;                  ///< what happens on accept
     std::function<FaultReply(const FaultRequest&)> reply;  ///< the reply to each request (serve)
 };
 
@@ -174,12 +174,8 @@ private:
         OpenGuard guard(open_);
         boost::system::error_code ignored;
         switch (behaviour_.on_accept) {
-            case OnAccept::close_immediately:
-                sock.close(ignored);
-                co_return;
-            case OnAccept::reset_immediately:
-                reset(sock);
-                co_return;
+            case OnAccept::close_immediately: sock.close(ignored); co_return;
+            case OnAccept::reset_immediately: reset(sock); co_return;
             case OnAccept::reset_in_handshake: {
                 char buf[4096];
                 auto [ec, n] = co_await sock.async_read_some(boost::asio::buffer(buf),
@@ -188,8 +184,7 @@ private:
                 reset(sock);
                 co_return;
             }
-            case OnAccept::serve:
-                break;
+            case OnAccept::serve: break;
         }
         if (tls_) {
             tls_stream stream(std::move(sock), *tls_);

@@ -53,7 +53,8 @@ private:
     static boost::asio::awaitable<void> pipe(std::shared_ptr<tcp::socket> from, std::shared_ptr<tcp::socket> to) {
         char buf[16384];
         for (;;) {
-            auto [ec, n] = co_await from->async_read_some(boost::asio::buffer(buf), boost::asio::as_tuple(boost::asio::use_awaitable));
+            auto [ec, n] = co_await from->async_read_some(boost::asio::buffer(buf),
+                                                          boost::asio::as_tuple(boost::asio::use_awaitable));
             if (ec) break;
             auto [wec, wn] = co_await boost::asio::async_write(*to, boost::asio::buffer(buf, n),
                                                                boost::asio::as_tuple(boost::asio::use_awaitable));
@@ -98,7 +99,8 @@ private:
         if (cec) co_return;
         ++tunnels_;
         static const std::string ok = "HTTP/1.1 200 Connection established\r\n\r\n";
-        co_await boost::asio::async_write(*client, boost::asio::buffer(ok), boost::asio::as_tuple(boost::asio::use_awaitable));
+        co_await boost::asio::async_write(*client, boost::asio::buffer(ok),
+                                          boost::asio::as_tuple(boost::asio::use_awaitable));
         boost::asio::co_spawn(io_, pipe(client, upstream), boost::asio::detached);
         boost::asio::co_spawn(io_, pipe(upstream, client), boost::asio::detached);
     }

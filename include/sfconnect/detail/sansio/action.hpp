@@ -25,12 +25,12 @@ enum class exchange_kind { token_request, api_request, oauth_form };
 
 struct action {
     action_kind kind = action_kind::done;
-    error_code ec;                          // done: the result; sleep: the error being retried
-    ExchangeLimits limits;                  // exchange
+    error_code ec;          // done: the result; sleep: the error being retried
+    ExchangeLimits limits;  // exchange
     exchange_kind what = exchange_kind::api_request;
-    std::chrono::milliseconds delay{0};     // sleep
-    int attempt = 0;                        // sleep: attempts made so far
-    bool after_rejection = false;           // need_token
+    std::chrono::milliseconds delay{0};  // sleep
+    int attempt = 0;                     // sleep: attempts made so far
+    bool after_rejection = false;        // need_token
 
     static action exchange(exchange_kind what, ExchangeLimits limits) {
         action a;

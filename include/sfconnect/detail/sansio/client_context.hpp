@@ -16,7 +16,7 @@
 namespace sfconnect::detail::sansio {
 
 struct client_context {
-    std::string_view host;                 // the Site: Host header, token reply's instance check
+    std::string_view host;  // the Site: Host header, token reply's instance check
     std::string_view user_agent;
     const TokenClientOptions& options;
     const Secret& consumer_secret;         // for signature checks and redaction

@@ -34,9 +34,9 @@ public:
     // What a caller asking for a token gets now. With `start_fetch` the caller must start the (one) fetch.
     struct lookup {
         outcome kind = outcome::wait;
-        token_ptr token;           // outcome::token
-        error_code ec;             // outcome::held_error
-        Diagnostics diag;          // outcome::held_error
+        token_ptr token;   // outcome::token
+        error_code ec;     // outcome::held_error
+        Diagnostics diag;  // outcome::held_error
         bool start_fetch = false;
     };
 
@@ -88,11 +88,10 @@ public:
     // are held briefly (jittered by `jitter01`) so that retry loops in callers do not hammer the
     // token endpoint; a failed refresh keeps the last good token inside its hard window.
     std::deque<std::pair<std::uint64_t, Waiter>> fetch_finished(const error_code& ec, const Diagnostics& diag,
-                                                                 token_ptr tok, TimePoint requested_at, TimePoint now,
-                                                                 const TokenClientOptions& o, double jitter01) {
+                                                                token_ptr tok, TimePoint requested_at, TimePoint now,
+                                                                const TokenClientOptions& o, double jitter01) {
         if (!ec) {
-            state_.fetch_succeeded(std::move(tok), requested_at, cast(o.assumed_token_lifetime),
-                                   cast(o.refresh_ahead));
+            state_.fetch_succeeded(std::move(tok), requested_at, cast(o.assumed_token_lifetime), cast(o.refresh_ahead));
         } else {
             const bool hold = !is_transient(ec) && ec != boost::asio::error::operation_aborted;
             const auto span = std::chrono::duration_cast<duration>(o.error_hold * (0.5 + jitter01));

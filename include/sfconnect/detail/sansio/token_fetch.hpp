@@ -10,11 +10,11 @@
 #include <sfconnect/token_client_types.hpp>
 #include <sfconnect/detail/encoding.hpp>
 #include <sfconnect/detail/random.hpp>
-#include <sfconnect/detail/untrusted_text.hpp>
-#include <sfconnect/detail/url.hpp>
 #include <sfconnect/detail/retry.hpp>
 #include <sfconnect/detail/sansio/action.hpp>
 #include <sfconnect/detail/sansio/client_context.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
+#include <sfconnect/detail/url.hpp>
 
 #include <memory>
 #include <string>

@@ -5,9 +5,9 @@
 // The server's side of HTTP/1.1, free of sockets: Beast requests to OrgRequests, OrgReplies to
 // wire bytes, and the record of a request with its secrets redacted.
 
+#include <sfconnect/testing/emulator.hpp>
 #include <sfconnect/testing/detail/org_replies.hpp>
 #include <sfconnect/testing/detail/text.hpp>
-#include <sfconnect/testing/emulator.hpp>
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/status.hpp>

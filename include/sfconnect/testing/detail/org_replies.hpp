@@ -5,8 +5,8 @@
 // The reply shapes Salesforce uses (OAuth errors, REST errors, JSON bodies) and the reading of
 // form bodies, shared by the org model and the server (its own answers, its request log).
 
-#include <sfconnect/testing/detail/text.hpp>
 #include <sfconnect/testing/org_model.hpp>
+#include <sfconnect/testing/detail/text.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -27,9 +27,7 @@ inline bool is_form(const OrgRequest& req) {
 
 // A body that is not a form is not read at all, which is how a lost or mistyped body surfaces on
 // Salesforce: its parameters are "missing".
-inline Params form_of(const OrgRequest& req) {
-    return is_form(req) ? parse_form(req.body) : Params{};
-}
+inline Params form_of(const OrgRequest& req) { return is_form(req) ? parse_form(req.body) : Params{}; }
 
 inline constexpr std::string_view no_store = "no-cache,must-revalidate,max-age=0,no-store,private";
 
@@ -73,9 +71,7 @@ inline OrgReply rest_error(int status, std::string_view code, std::string_view m
     return json_reply(status, a);
 }
 
-inline OrgReply not_found() {
-    return rest_error(404, "NOT_FOUND", "The requested resource does not exist");
-}
+inline OrgReply not_found() { return rest_error(404, "NOT_FOUND", "The requested resource does not exist"); }
 
 inline OrgReply server_unavailable() {
     return rest_error(503, "SERVER_UNAVAILABLE", "The server is temporarily unavailable");

@@ -55,7 +55,7 @@ inline std::variant<Soql, OrgReply> parse_soql(std::string_view q) {
     std::size_t i = 0;
     const auto unexpected = [&](std::size_t at) {
         return OrgReply(rest_error(400, "MALFORMED_QUERY",
-                                at < t.size() ? "unexpected token: '" + t[at] + "'" : "unexpected token: '<EOF>'"));
+                                   at < t.size() ? "unexpected token: '" + t[at] + "'" : "unexpected token: '<EOF>'"));
     };
     if (t.empty()) {
         return rest_error(400, "MALFORMED_QUERY", "A query string has to be specified");
@@ -93,8 +93,7 @@ inline std::variant<Soql, OrgReply> parse_soql(std::string_view q) {
     const std::string object = t[i++];
     if (i < t.size() && iequals(t[i], "LIMIT")) {
         ++i;
-        if (i >= t.size() || t[i].size() > 9 ||
-            t[i].find_first_not_of("0123456789") != std::string::npos) {
+        if (i >= t.size() || t[i].size() > 9 || t[i].find_first_not_of("0123456789") != std::string::npos) {
             return unexpected(i);
         }
         soql.limit = static_cast<std::size_t>(std::stoul(t[i++]));

@@ -21,9 +21,7 @@ namespace detail {
 /// Decoded form or query parameters, in the order sent.
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-inline char ascii_lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+inline char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) {
@@ -48,9 +46,7 @@ inline std::string_view trim(std::string_view s) noexcept {
     return s;
 }
 
-inline bool has_crlf(std::string_view s) noexcept {
-    return s.find_first_of("\r\n") != std::string_view::npos;
-}
+inline bool has_crlf(std::string_view s) noexcept { return s.find_first_of("\r\n") != std::string_view::npos; }
 
 inline bool all_of_set(std::string_view s, std::string_view allowed) noexcept {
     return s.find_first_not_of(allowed) == std::string_view::npos;

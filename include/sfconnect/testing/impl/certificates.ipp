@@ -72,13 +72,13 @@ inline void check_san(const std::string& value, bool ip) {
         throw std::invalid_argument("sfconnect::testing: empty or overlong subject alternative name");
     }
     for (const char c : value) {
-        const bool ok = ip ? ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-                              c == '.' || c == ':')
-                           : ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                              c == '.' || c == '-' || c == '_' || c == '*');
+        const bool ok = ip ? ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' ||
+                              c == ':')
+                           : ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
+                              c == '-' || c == '_' || c == '*');
         if (!ok) {
-            throw std::invalid_argument("sfconnect::testing: invalid character in subject alternative name '" +
-                                        value + "'");
+            throw std::invalid_argument("sfconnect::testing: invalid character in subject alternative name '" + value +
+                                        "'");
         }
     }
 }
@@ -125,7 +125,8 @@ inline x509_ptr make_certificate(const CertificateSpec& spec, EVP_PKEY* key, X50
         BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) == nullptr) {
         throw_openssl_error("certificate serial");
     }
-    if (X509_gmtime_adj(X509_getm_notBefore(cert.get()), static_cast<long>(spec.not_before_offset.count())) == nullptr ||
+    if (X509_gmtime_adj(X509_getm_notBefore(cert.get()), static_cast<long>(spec.not_before_offset.count())) ==
+            nullptr ||
         X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(spec.not_after_offset.count())) == nullptr) {
         throw_openssl_error("certificate validity");
     }

@@ -297,41 +297,28 @@ namespace testing {
 // ---------------------------------------------------------------------------------------------
 // Emulator
 
-SFCONNECT_TESTING_DECL Emulator::Emulator(EmulatorOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+SFCONNECT_TESTING_DECL Emulator::Emulator(EmulatorOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
 
-SFCONNECT_TESTING_DECL Emulator::~Emulator() {
-    impl_->stop();
-}
+SFCONNECT_TESTING_DECL Emulator::~Emulator() { impl_->stop(); }
 
-SFCONNECT_TESTING_DECL void Emulator::start() {
-    impl_->start();
-}
+SFCONNECT_TESTING_DECL void Emulator::start() { impl_->start(); }
 
-SFCONNECT_TESTING_DECL void Emulator::stop() noexcept {
-    impl_->stop();
-}
+SFCONNECT_TESTING_DECL void Emulator::stop() noexcept { impl_->stop(); }
 
 SFCONNECT_TESTING_DECL bool Emulator::running() const noexcept {
     std::lock_guard run(impl_->run_mutex);
     return impl_->runtime != nullptr;
 }
 
-SFCONNECT_TESTING_DECL std::uint16_t Emulator::port() const noexcept {
-    return impl_->bound_port;
-}
+SFCONNECT_TESTING_DECL std::uint16_t Emulator::port() const noexcept { return impl_->bound_port; }
 
-SFCONNECT_TESTING_DECL std::string Emulator::connect_to() const {
-    return "127.0.0.1:" + std::to_string(port());
-}
+SFCONNECT_TESTING_DECL std::string Emulator::connect_to() const { return "127.0.0.1:" + std::to_string(port()); }
 
 // The model's identity never changes after construction, so these read it without the lock.
-SFCONNECT_TESTING_DECL const std::string& Emulator::site() const noexcept {
-    return impl_->opts().site;
-}
+SFCONNECT_TESTING_DECL const std::string& Emulator::site() const noexcept { return impl_->opts().site; }
 
-SFCONNECT_TESTING_DECL std::string Emulator::instance_url() const {
-    return impl_->model.instance_url();
-}
+SFCONNECT_TESTING_DECL std::string Emulator::instance_url() const { return impl_->model.instance_url(); }
 
 SFCONNECT_TESTING_DECL const std::string& Emulator::identity_url() const noexcept {
     return impl_->model.identity_url();
@@ -345,17 +332,13 @@ SFCONNECT_TESTING_DECL void Emulator::write_ca_pem(const std::string& path) cons
     impl_->ca.write_certificate_pem(path);
 }
 
-SFCONNECT_TESTING_DECL const std::string& Emulator::consumer_key() const noexcept {
-    return impl_->opts().consumer_key;
-}
+SFCONNECT_TESTING_DECL const std::string& Emulator::consumer_key() const noexcept { return impl_->opts().consumer_key; }
 
 SFCONNECT_TESTING_DECL const std::string& Emulator::consumer_secret() const noexcept {
     return impl_->opts().consumer_secret;
 }
 
-SFCONNECT_TESTING_DECL const EmulatorOptions& Emulator::options() const noexcept {
-    return impl_->opts();
-}
+SFCONNECT_TESTING_DECL const EmulatorOptions& Emulator::options() const noexcept { return impl_->opts(); }
 
 SFCONNECT_TESTING_DECL void Emulator::set_scenario(Scenario scenario) {
     std::lock_guard lock(impl_->mutex);
@@ -409,9 +392,7 @@ SFCONNECT_TESTING_DECL std::size_t Emulator::remembered_tokens() const {
     return impl_->model.remembered_tokens();
 }
 
-SFCONNECT_TESTING_DECL void Emulator::close_idle_connections() {
-    impl_->close_idle_connections();
-}
+SFCONNECT_TESTING_DECL void Emulator::close_idle_connections() { impl_->close_idle_connections(); }
 
 SFCONNECT_TESTING_DECL EmulatorStats Emulator::stats() const {
     std::lock_guard lock(impl_->mutex);

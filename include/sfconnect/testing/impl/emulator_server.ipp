@@ -15,7 +15,8 @@ namespace detail {
 
 template <class Stream>
 boost::asio::awaitable<void> write_all(Stream& stream, const std::string& bytes) {
-    co_await boost::asio::async_write(stream, boost::asio::buffer(bytes), boost::asio::as_tuple(boost::asio::use_awaitable));
+    co_await boost::asio::async_write(stream, boost::asio::buffer(bytes),
+                                      boost::asio::as_tuple(boost::asio::use_awaitable));
 }
 
 // `body` then `filler_bytes` of filler, chunked; stops at the first write error (the client gave up).
@@ -92,8 +93,8 @@ inline boost::asio::awaitable<std::optional<detail::Request>> Emulator::Impl::re
     } else {
         stream.next_layer().expires_never();
     }
-    auto [error, bytes] =
-        co_await http::async_read(stream, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto [error, bytes] = co_await http::async_read(stream, buffer, parser,
+                                                    boost::asio::as_tuple(boost::asio::use_awaitable));
     entry.state = ConnectionEntry::busy;
     if (!error) {
         co_return parser.release();
@@ -187,8 +188,8 @@ inline boost::asio::awaitable<void> Emulator::Impl::session(Runtime& rt, tcp::so
     } unregister{rt, &entry};
 
     stream.next_layer().expires_after(std::chrono::seconds(30));
-    auto [handshake_error] =
-        co_await stream.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+    auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                                             asio::as_tuple(asio::use_awaitable));
     count(handshake_error ? &EmulatorStats::tls_handshake_failures : &EmulatorStats::tls_handshakes);
     if (handshake_error) {
         co_return;

@@ -100,7 +100,8 @@ inline std::string bearer_token(const OrgRequest& req) {
 
 // "vNN.0" → NN, else 0.
 inline int parse_version(std::string_view segment) {
-    if (segment.size() < 4 || segment.size() > 6 || segment.front() != 'v' || segment.substr(segment.size() - 2) != ".0") {
+    if (segment.size() < 4 || segment.size() > 6 || segment.front() != 'v' ||
+        segment.substr(segment.size() - 2) != ".0") {
         return 0;
     }
     const std::string_view digits = segment.substr(1, segment.size() - 3);
@@ -122,9 +123,7 @@ inline std::vector<std::string_view> split_path(std::string_view path) {
     return out;
 }
 
-inline std::string version_path(int version) {
-    return "/services/data/v" + std::to_string(version) + ".0";
-}
+inline std::string version_path(int version) { return "/services/data/v" + std::to_string(version) + ".0"; }
 
 // Salesforce's 18-character case-insensitive id: three checksum characters encode which of the
 // 15 characters are upper case.
@@ -172,8 +171,7 @@ inline std::optional<OrgReply> api_refusal(Scenario s) {
             return rest_error(401, "INVALID_SESSION_ID", "This session is not valid for use with the REST API");
         case Scenario::api_disabled:
             return rest_error(403, "API_DISABLED_FOR_ORG", "The REST API is not enabled for this Organization.");
-        case Scenario::request_limit:
-            return rest_error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
+        case Scenario::request_limit: return rest_error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
         case Scenario::insufficient_access:
             return rest_error(403, "INSUFFICIENT_ACCESS",
                               "insufficient access rights: the Run As user lacks a permission this resource requires");
@@ -266,9 +264,7 @@ SFCONNECT_TESTING_DECL std::optional<Scenario> scenario_from_string(std::string_
     return std::nullopt;
 }
 
-SFCONNECT_TESTING_DECL std::span<const Scenario> all_scenarios() noexcept {
-    return detail::scenario_values;
-}
+SFCONNECT_TESTING_DECL std::span<const Scenario> all_scenarios() noexcept { return detail::scenario_values; }
 
 SFCONNECT_TESTING_DECL std::optional<Route> route_of(std::string_view target) noexcept {
     const std::string_view path = target.substr(0, target.find('?'));

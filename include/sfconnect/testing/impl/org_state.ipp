@@ -59,7 +59,8 @@ struct OrgModel::Org {
         require(!o.site.empty() && o.site.size() <= 253 && detail::all_of_set(o.site, host_chars),
                 "site must be a host name");
         require(!o.consumer_key.empty() && !detail::has_crlf(o.consumer_key), "consumer_key must not be empty");
-        for (const auto& [id, what] : {std::pair{&o.organization_id, "organization_id"}, std::pair{&o.user_id, "user_id"}}) {
+        for (const auto& [id, what] :
+             {std::pair{&o.organization_id, "organization_id"}, std::pair{&o.user_id, "user_id"}}) {
             require((id->size() == 15 || id->size() == 18) && detail::all_of_set(*id, alnum),
                     std::string(what) + " must be a 15- or 18-character id");
         }
@@ -322,7 +323,8 @@ struct OrgModel::Org {
 
     // ---- REST API ----
 
-    boost::json::object account_json(const detail::Account& a, int version, const std::vector<std::string>& fields) const {
+    boost::json::object account_json(const detail::Account& a, int version,
+                                     const std::vector<std::string>& fields) const {
         boost::json::object attributes;
         attributes["type"] = "Account";
         attributes["url"] = detail::version_path(version) + "/sobjects/Account/" + a.id;
@@ -368,10 +370,11 @@ struct OrgModel::Org {
             o["records"] = boost::json::array{};
             return detail::json_reply(200, o);
         }
-        const detail::QueryCursor cursor{
-            version, soql.fields, total,
-            detail::batch_size_hint(req.header("Sforce-Query-Options"), static_cast<std::size_t>(opts.query_batch_size))};
-        const std::string locator = detail::to_18_char_id("01g5g" + detail::random_string(10, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"));
+        const detail::QueryCursor cursor{version, soql.fields, total,
+                                         detail::batch_size_hint(req.header("Sforce-Query-Options"),
+                                                                 static_cast<std::size_t>(opts.query_batch_size))};
+        const std::string locator = detail::to_18_char_id(
+            "01g5g" + detail::random_string(10, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"));
         if (total > cursor.batch) {
             cursors[locator] = cursor;
             cursor_order.push_back(locator);
@@ -388,7 +391,8 @@ struct OrgModel::Org {
         if (dash != std::string_view::npos) {
             const auto it = cursors.find(std::string(locator_and_offset.substr(0, dash)));
             const std::string_view digits = locator_and_offset.substr(dash + 1);
-            if (it != cursors.end() && !digits.empty() && digits.size() <= 9 && detail::all_of_set(digits, "0123456789")) {
+            if (it != cursors.end() && !digits.empty() && digits.size() <= 9 &&
+                detail::all_of_set(digits, "0123456789")) {
                 const std::size_t offset = std::stoul(std::string(digits));
                 if (offset < it->second.total) {
                     return query_page(it->first, it->second, offset);
@@ -413,7 +417,8 @@ struct OrgModel::Org {
 
     OrgReply api_endpoint(const OrgRequest& req, Scenario s) {
         const std::string_view path = std::string_view(req.target).substr(0, req.target.find('?'));
-        const std::vector<std::string_view> seg = detail::split_path(path.substr(std::string_view("/services/data").size()));
+        const std::vector<std::string_view> seg = detail::split_path(
+            path.substr(std::string_view("/services/data").size()));
         const bool get = req.method == "GET" || req.method == "HEAD";
         if (s == Scenario::api_unavailable) {
             return detail::server_unavailable();
@@ -514,7 +519,9 @@ SFCONNECT_TESTING_DECL std::vector<std::string> OrgModel::issued_tokens() const 
 
 SFCONNECT_TESTING_DECL std::size_t OrgModel::remembered_tokens() const noexcept { return org_->tokens.size(); }
 SFCONNECT_TESTING_DECL std::uint64_t OrgModel::tokens_issued() const noexcept { return org_->tokens_issued; }
-SFCONNECT_TESTING_DECL std::uint64_t OrgModel::token_invalidations() const noexcept { return org_->token_invalidations; }
+SFCONNECT_TESTING_DECL std::uint64_t OrgModel::token_invalidations() const noexcept {
+    return org_->token_invalidations;
+}
 
 SFCONNECT_TESTING_DECL void OrgModel::reset_counters() noexcept {
     org_->tokens_issued = 0;
