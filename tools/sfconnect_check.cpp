@@ -301,6 +301,7 @@ Args parse_args(int argc, char** argv) {
     std::vector<CLI::Option*> flag_options{app.add_flag("--consumer-secret-stdin", a.secret_stdin),
                                            app.add_flag("--json", a.json), app.add_flag("--demo", a.demo)};
     std::vector<std::string> known;
+    known.reserve(options.size() + flags.size() + 2);
     for (const auto& [opt, given] : options) known.push_back(opt->get_name());
     known.insert(known.end(), flags.begin(), flags.end());
     known.insert(known.end(), {"--help", "--version"});
@@ -365,7 +366,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, b
     else if (allow_units && unit == "m") scale = 60'000;
     else if (allow_units && unit == "h") scale = 3'600'000;
     else return std::nullopt;
-    if (unit != "" && unit != "s" && !allow_units) return std::nullopt;
+    if (!unit.empty() && unit != "s" && !allow_units) return std::nullopt;
     return std::chrono::milliseconds(std::llround(amount * scale));
 }
 

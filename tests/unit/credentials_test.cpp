@@ -189,8 +189,9 @@ TEST_CASE("validators accept real and unusual but legal values", "[credentials]"
         "x\"",
         "sym+/=!@#$%^&*()[]{}<>?,.;:|~-_",
         "\xC3\xA9t\xC3\xA9",  // UTF-8 inside
+        // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): split so \xA0 ends; no-break space inside
         "a\xC2\xA0"
-        "b",  // NOLINT(bugprone-suspicious-missing-comma): split so \xA0 ends; no-break space inside
+        "b",
     };
     for (const auto& v : good) {
         INFO(v);

@@ -21,7 +21,7 @@ using namespace sfconnect::testing;
 
 namespace {
 
-const std::string form_type = "application/x-www-form-urlencoded";
+constexpr const char* form_type = "application/x-www-form-urlencoded";
 
 OrgRequest request(const OrgModel& org, std::string method, std::string target) {
     OrgRequest r;

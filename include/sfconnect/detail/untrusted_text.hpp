@@ -70,9 +70,7 @@ inline bool append_printable(std::string& out, std::string_view text, std::size_
             piece = text.substr(i, 1);
         } else if (b == '\t' || b == '\n' || b == '\r') {
             piece = b == '\t' ? "\\t" : b == '\n' ? "\\n" : "\\r";
-        } else if (b < 0x80) {
-            escape_bytes = 1;
-        } else if (const std::size_t n = utf8_sequence_at(text, i, code_point); n != 0) {
+        } else if (const std::size_t n = b < 0x80 ? 0 : utf8_sequence_at(text, i, code_point); n != 0) {
             consumed = n;
             if (is_unsafe_code_point(code_point)) escape_bytes = n;
             else piece = text.substr(i, n);

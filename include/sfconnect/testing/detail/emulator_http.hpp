@@ -81,7 +81,7 @@ inline std::string serialize_reply(const OrgReply& r, bool keep_alive, bool head
     bool explicit_length = false;
     bool chunked = false;
     for (const auto& [name, value] : r.headers) {
-        out += name + ": " + value + "\r\n";
+        out.append(name).append(": ").append(value).append("\r\n");
         explicit_length = explicit_length || iequals(name, "Content-Length");
         chunked = chunked || (iequals(name, "Transfer-Encoding") && value.find("chunked") != std::string::npos);
     }

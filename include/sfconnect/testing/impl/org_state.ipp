@@ -186,8 +186,8 @@ struct OrgModel::Org {
             token_order.pop_front();
         }
         // Real tokens: 15-character org id, '!', then an opaque part of letters, digits, '.' and '_'.
-        const std::string token = opts.organization_id.substr(0, 15) + "!AQ" +
-                                  detail::random_string(96, std::string(detail::alphanumerics) + "._");
+        std::string token = opts.organization_id.substr(0, 15) + "!AQ" +
+                            detail::random_string(96, std::string(detail::alphanumerics) + "._");
         tokens[token] = detail::TokenRecord{now, issued_unix, next_serial++, false};
         token_order.emplace_back(token, now);
         issued_log.push_back(token);
