@@ -91,6 +91,14 @@ private:
     boost::asio::awaitable<error_code> resolve(const std::string& host, const std::string& port,
                                                boost::asio::ip::tcp::resolver::results_type& out, Diagnostics& diag);
     boost::asio::awaitable<error_code> proxy_tunnel(Diagnostics& diag);
+    // connect()'s phases, in order: where TCP goes (naming the proxy or connect-to host on failure),
+    // TCP (and the proxy tunnel), then verified TLS.
+    boost::asio::awaitable<error_code> resolve_route(boost::asio::ip::tcp::resolver::results_type& out,
+                                                     Diagnostics& diag);
+    boost::asio::awaitable<error_code> connect_tcp(const boost::asio::ip::tcp::resolver::results_type& endpoints,
+                                                   Diagnostics& diag);
+    void prepare_tls_verification();
+    boost::asio::awaitable<error_code> handshake_tls(Diagnostics& diag);
 
     executor_type ex_;
     std::shared_ptr<const TransportSettings> settings_;

@@ -303,23 +303,113 @@ SFCONNECT_DECL std::string compute_token_signature(const Secret& consumer_secret
     return signature;
 }
 
+namespace detail {
+
+// The fields of a token reply, as strings still to be checked.
+struct TokenReplyFields {
+    std::string_view access_token, instance_url, id, issued_at, token_type, scope, signature;
+};
+
+// An error reply (non-2xx) may still carry a token (a broken proxy, a hostile server): it is redacted
+// wherever it appears, as in a 2xx reply.
+inline error_code map_token_error_reply(int http_status, std::string_view content_type, std::string_view body,
+                                        const Secret& consumer_secret, Diagnostics& diag, std::string_view location) {
+    boost::system::error_code jec;
+    const boost::json::value v = boost::json::parse(body, jec);
+    std::string_view token;
+    if (const auto* o = jec ? nullptr : v.if_object())
+        if (const auto* at = o->if_contains("access_token"); at != nullptr && at->is_string()) token = at->get_string();
+    return map_token_error_redacting(http_status, content_type, body, diag, location,
+                                     {consumer_secret.reveal(), token});
+}
+
+// Reads the required and optional fields; a missing or non-string one fails through `p`.
+inline error_code read_token_fields(Parser& p, const boost::json::object& obj, TokenReplyFields& f) {
+    error_code ec;
+    const auto read = [&](std::string_view name, std::string_view& out, bool required) {
+        if (ec) return;
+        const auto v = required ? p.required(obj, name, ec) : p.optional(obj, name, ec);
+        if (v) out = *v;
+    };
+    read("access_token", f.access_token, true);
+    read("instance_url", f.instance_url, true);
+    read("id", f.id, true);
+    read("issued_at", f.issued_at, true);
+    read("token_type", f.token_type, true);
+    read("scope", f.scope, false);
+    read("signature", f.signature, false);
+    return ec;
+}
+
+// The signature, when present, must be HMAC-SHA256(consumer secret, id + issued_at); `verified` says
+// whether one was checked.
+inline error_code check_token_signature(Parser& p, const TokenReplyFields& f, const Secret& consumer_secret,
+                                        const TokenReplyOptions& options, bool& verified) {
+    verified = false;
+    if (f.signature.empty()) {
+        if (!options.require_signature) return {};
+        return p.fail(errc::signature_mismatch,
+                      "the token reply had no signature, and a signed reply is required (require_signature)");
+    }
+    const std::string expected = compute_token_signature(consumer_secret, f.id, f.issued_at);
+    verified = expected.size() == f.signature.size() &&
+               CRYPTO_memcmp(expected.data(), f.signature.data(), expected.size()) == 0;
+    if (verified) return {};
+    return p.fail(errc::signature_mismatch,
+                  "the token reply's signature does not match HMAC-SHA256(Consumer Secret, id + issued_at): "
+                  "the reply was altered on the way, or the Consumer Secret does not belong to this app");
+}
+
+// Checks the field values and, when they are good, fills `t` (all but the signature check).
+inline error_code check_token_fields(Parser& p, const TokenReplyFields& f, std::string_view site_host,
+                                     Diagnostics& diag, AccessToken& t) {
+    if (!is_header_safe_token(f.access_token))
+        return p.fail(errc::bad_response, f.access_token.empty()
+                                              ? "the token reply's 'access_token' is empty"
+                                              : "the token reply's 'access_token' contains characters that cannot "
+                                                "be sent in an HTTP header");
+    if (!iequals(f.token_type, "Bearer"))
+        return p.fail(errc::bad_response,
+                      "the token reply's 'token_type' is '" + p.quote(f.token_type, 40) + "', expected 'Bearer'");
+    const auto issued = parse_issued_at(f.issued_at);
+    if (!issued)
+        return p.fail(errc::bad_response, "the token reply's 'issued_at' ('" + p.quote(f.issued_at, 40) +
+                                              "') is not a time between 2000 and 2100 in seconds (10 digits) or "
+                                              "milliseconds (13 digits)");
+    const auto id_parts = split_identity_url(f.id);
+    if (!id_parts)
+        return p.fail(errc::bad_response, "the token reply's 'id' ('" + p.quote(f.id, 200) +
+                                              "') is not an identity URL ending in /id/<org id>/<user id>");
+    if (const auto problem = check_instance_url(f.instance_url, site_host); !problem.empty()) {
+        const auto ec = p.fail(errc::bad_response, "the token reply's 'instance_url' ('" +
+                                                       p.quote(f.instance_url, 200) + "') " + std::string(problem) +
+                                                       "; the token is not sent there");
+        diag.host = p.quote(url_host(f.instance_url), 255);
+        return ec;
+    }
+    std::string_view url = f.instance_url;
+    if (!url.empty() && url.back() == '/') url.remove_suffix(1);
+    t.instance_url = std::string(url);
+    t.id = std::string(f.id);
+    t.organization_id = std::string(id_parts->org);
+    t.user_id = std::string(id_parts->user);
+    t.token_type = std::string(f.token_type);
+    t.issued_at = *issued;
+    t.issued_at_raw = std::string(f.issued_at);
+    t.scope = std::string(f.scope);
+    t.signature = std::string(f.signature);
+    return {};
+}
+
+}  // namespace detail
+
 SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(
     int http_status, std::string_view content_type, std::string_view body, const Secret& consumer_secret,
     std::string_view site_host, const TokenReplyOptions& options, Diagnostics& diag, std::string_view location) {
     using namespace detail;
     diag.clear();
-    if (http_status < 200 || http_status >= 300) {
-        // An error reply may still carry a token (a broken proxy, a hostile server): it is redacted
-        // wherever it appears, as in a 2xx reply.
-        boost::system::error_code jec;
-        const boost::json::value v = boost::json::parse(body, jec);
-        std::string_view token;
-        if (const auto* o = jec ? nullptr : v.if_object())
-            if (const auto* at = o->if_contains("access_token"); at != nullptr && at->is_string())
-                token = at->get_string();
-        return detail::map_token_error_redacting(http_status, content_type, body, diag, location,
-                                                 {consumer_secret.reveal(), token});
-    }
+    if (http_status < 200 || http_status >= 300)
+        return map_token_error_reply(http_status, content_type, body, consumer_secret, diag, location);
 
     Parser p(http_status, body, consumer_secret, diag);
     boost::system::error_code json_ec;
@@ -350,81 +440,19 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(
     if (const auto* at = obj->if_contains("access_token"); at != nullptr && at->is_string())
         p.remember_token(at->get_string());  // redacted from any excerpt below
     if (const auto* err = obj->if_contains("error"); err != nullptr && !err->is_null())
-        return detail::map_token_error_redacting(http_status, content_type, body, diag, location,
-                                                 {consumer_secret.reveal(), p.token()});
-
+        return map_token_error_redacting(http_status, content_type, body, diag, location,
+                                         {consumer_secret.reveal(), p.token()});
     if (const std::string dup = duplicate_top_level_key(body); !dup.empty())
         return p.fail(errc::bad_response, "the token reply has the field '" + safe_text(dup, 40) +
                                               "' more than once; an ambiguous reply is refused");
 
-    error_code ec;
-    const auto access_token = p.required(*obj, "access_token", ec);
-    if (!access_token) return ec;
-    const auto instance_url = p.required(*obj, "instance_url", ec);
-    if (!instance_url) return ec;
-    const auto id = p.required(*obj, "id", ec);
-    if (!id) return ec;
-    const auto issued_at = p.required(*obj, "issued_at", ec);
-    if (!issued_at) return ec;
-    const auto token_type = p.required(*obj, "token_type", ec);
-    if (!token_type) return ec;
-    const auto scope = p.optional(*obj, "scope", ec);
-    if (!scope) return ec;
-    const auto signature = p.optional(*obj, "signature", ec);
-    if (!signature) return ec;
-
-    if (!is_header_safe_token(*access_token))
-        return p.fail(errc::bad_response, access_token->empty()
-                                              ? "the token reply's 'access_token' is empty"
-                                              : "the token reply's 'access_token' contains characters that cannot "
-                                                "be sent in an HTTP header");
-    if (!iequals(*token_type, "Bearer"))
-        return p.fail(errc::bad_response,
-                      "the token reply's 'token_type' is '" + p.quote(*token_type, 40) + "', expected 'Bearer'");
-    const auto issued = parse_issued_at(*issued_at);
-    if (!issued)
-        return p.fail(errc::bad_response, "the token reply's 'issued_at' ('" + p.quote(*issued_at, 40) +
-                                              "') is not a time between 2000 and 2100 in seconds (10 digits) or "
-                                              "milliseconds (13 digits)");
-    const auto id_parts = split_identity_url(*id);
-    if (!id_parts)
-        return p.fail(errc::bad_response, "the token reply's 'id' ('" + p.quote(*id, 200) +
-                                              "') is not an identity URL ending in /id/<org id>/<user id>");
-    if (const auto problem = check_instance_url(*instance_url, site_host); !problem.empty()) {
-        const auto ec2 = p.fail(errc::bad_response, "the token reply's 'instance_url' ('" +
-                                                        p.quote(*instance_url, 200) + "') " + std::string(problem) +
-                                                        "; the token is not sent there");
-        diag.host = p.quote(url_host(*instance_url), 255);
-        return ec2;
-    }
-
-    bool verified = false;
-    if (!signature->empty()) {
-        const std::string expected = compute_token_signature(consumer_secret, *id, *issued_at);
-        verified = expected.size() == signature->size() &&
-                   CRYPTO_memcmp(expected.data(), signature->data(), expected.size()) == 0;
-        if (!verified)
-            return p.fail(errc::signature_mismatch,
-                          "the token reply's signature does not match HMAC-SHA256(Consumer Secret, id + issued_at): "
-                          "the reply was altered on the way, or the Consumer Secret does not belong to this app");
-    } else if (options.require_signature) {
-        return p.fail(errc::signature_mismatch,
-                      "the token reply had no signature, and a signed reply is required (require_signature)");
-    }
-
+    TokenReplyFields fields;
     AccessToken t;
-    t.access_token = Secret(*access_token);
-    std::string_view url = *instance_url;
-    if (!url.empty() && url.back() == '/') url.remove_suffix(1);
-    t.instance_url = std::string(url);
-    t.id = std::string(*id);
-    t.organization_id = std::string(id_parts->org);
-    t.user_id = std::string(id_parts->user);
-    t.token_type = std::string(*token_type);
-    t.issued_at = *issued;
-    t.issued_at_raw = std::string(*issued_at);
-    t.scope = std::string(*scope);
-    t.signature = std::string(*signature);
+    bool verified = false;
+    if (auto ec = read_token_fields(p, *obj, fields)) return ec;
+    if (auto ec = check_token_fields(p, fields, site_host, diag, t)) return ec;
+    if (auto ec = check_token_signature(p, fields, consumer_secret, options, verified)) return ec;
+    t.access_token = Secret(fields.access_token);
     t.signature_verified = verified;
     diag.clear();
     return t;

@@ -247,17 +247,24 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::proxy_tunnel(D
 }
 
 SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagnostics& diag) {
-    namespace net = boost::asio;
-    namespace ssl = boost::asio::ssl;
     close();
     info_ = ConnectInfo{};
+    boost::asio::ip::tcp::resolver::results_type endpoints;
+    if (auto ec = co_await resolve_route(endpoints, diag)) co_return ec;
+    if (auto ec = co_await connect_tcp(endpoints, diag)) co_return ec;
+    if (auto ec = co_await handshake_tls(diag)) co_return ec;
+    connected_ = true;
+    diag.clear();
+    co_return error_code{};
+}
+
+SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::resolve_route(
+    boost::asio::ip::tcp::resolver::results_type& endpoints, Diagnostics& diag) {
     const auto& s = *settings_;
     const bool via_proxy = s.proxy.has_value();
     const std::string& tcp_host = via_proxy ? s.proxy->host : s.connect_host;
     const std::string& tcp_port = via_proxy ? s.proxy->port : s.connect_port;
-
-    auto t0 = std::chrono::steady_clock::now();
-    net::ip::tcp::resolver::results_type endpoints;
+    const auto t0 = std::chrono::steady_clock::now();
     if (auto ec = co_await resolve(tcp_host, tcp_port, endpoints, diag)) {
         // The name that failed is the proxy's or the connect-to host's, not the Site's: say so.
         if (ec == errc::dns_failed && via_proxy) {
@@ -275,10 +282,19 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
         co_return ec;
     }
     info_.resolve = detail::elapsed_since(t0);
+    co_return error_code{};
+}
 
+SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect_tcp(
+    const boost::asio::ip::tcp::resolver::results_type& endpoints, Diagnostics& diag) {
+    namespace net = boost::asio;
+    const auto& s = *settings_;
+    const bool via_proxy = s.proxy.has_value();
+    const std::string& tcp_host = via_proxy ? s.proxy->host : s.connect_host;
+    const std::string& tcp_port = via_proxy ? s.proxy->port : s.connect_port;
     stream_.emplace(ex_, *s.tls_context);
     auto& tcp = boost::beast::get_lowest_layer(*stream_);
-    t0 = std::chrono::steady_clock::now();
+    auto t0 = std::chrono::steady_clock::now();
     tcp.expires_after(s.timeouts.connect);
     auto [cec, ep] = co_await tcp.async_connect(endpoints, net::as_tuple(net::use_awaitable));
     diag.phase = Phase::connect;
@@ -313,13 +329,13 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
         info_.via_proxy = true;
     }
 
-    // SNI and verification always use the Site, whatever address TCP went to (connect-to, proxy).
-    if (!SSL_set_tlsext_host_name(stream_->native_handle(), s.host.c_str())) {
-        close();
-        diag.phase = Phase::tls_handshake;
-        diag.message = "could not set the TLS server name (SNI) to '" + s.host + "'";
-        co_return errc::tls_failed;
-    }
+    co_return error_code{};
+}
+
+// Peer verification against the Site's name, recording why a certificate was refused.
+SFCONNECT_DECL void HttpsTransport::prepare_tls_verification() {
+    namespace ssl = boost::asio::ssl;
+    const auto& s = *settings_;
     verify_failure_->clear();
     if (s.verify_peer) {
         stream_->set_verify_mode(ssl::verify_peer);
@@ -337,7 +353,22 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
     } else {
         stream_->set_verify_mode(ssl::verify_none);
     }
-    t0 = std::chrono::steady_clock::now();
+}
+
+SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::handshake_tls(Diagnostics& diag) {
+    namespace net = boost::asio;
+    namespace ssl = boost::asio::ssl;
+    const auto& s = *settings_;
+    auto& tcp = boost::beast::get_lowest_layer(*stream_);
+    // SNI and verification always use the Site, whatever address TCP went to (connect-to, proxy).
+    if (!SSL_set_tlsext_host_name(stream_->native_handle(), s.host.c_str())) {
+        close();
+        diag.phase = Phase::tls_handshake;
+        diag.message = "could not set the TLS server name (SNI) to '" + s.host + "'";
+        co_return errc::tls_failed;
+    }
+    prepare_tls_verification();
+    const auto t0 = std::chrono::steady_clock::now();
     tcp.expires_after(s.timeouts.tls_handshake);
     auto [hec] = co_await stream_->async_handshake(ssl::stream_base::client, net::as_tuple(net::use_awaitable));
     diag.phase = Phase::tls_handshake;
@@ -360,7 +391,6 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
     info_.tls_handshake = detail::elapsed_since(t0);
     info_.tls_version = SSL_get_version(stream_->native_handle());
     if (const char* cipher = SSL_get_cipher_name(stream_->native_handle())) info_.cipher = cipher;
-    connected_ = true;
     detail::trace_note(
         s.trace, TraceLevel::debug, TracePhase::tls_handshake,
         [&] {
@@ -368,7 +398,6 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> HttpsTransport::connect(Diagno
                    (s.verify_peer ? " (certificate verified)" : " (VERIFICATION DISABLED)");
         },
         info_.tls_handshake);
-    diag.clear();
     co_return error_code{};
 }
 
