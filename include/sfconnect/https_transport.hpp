@@ -93,7 +93,7 @@ private:
     boost::asio::awaitable<error_code> proxy_tunnel(Diagnostics& diag);
     // connect()'s phases, in order: where TCP goes (naming the proxy or connect-to host on failure),
     // TCP (and the proxy tunnel), then verified TLS.
-    boost::asio::awaitable<error_code> resolve_route(boost::asio::ip::tcp::resolver::results_type& out,
+    boost::asio::awaitable<error_code> resolve_route(boost::asio::ip::tcp::resolver::results_type& endpoints,
                                                      Diagnostics& diag);
     boost::asio::awaitable<error_code> connect_tcp(const boost::asio::ip::tcp::resolver::results_type& endpoints,
                                                    Diagnostics& diag);
