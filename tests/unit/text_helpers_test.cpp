@@ -6,6 +6,7 @@
 #include <sfconnect/detail/random.hpp>
 #include <sfconnect/detail/untrusted_text.hpp>
 #include <sfconnect/detail/url.hpp>
+#include <sfconnect/reply_errors.hpp>
 
 #include "catch.hpp"
 
@@ -228,17 +229,26 @@ TEST_CASE("safe_text: redaction, spaces and the printable rule", "[text_helpers]
 
 // ---- url -------------------------------------------------------------------------------------------------
 
-TEST_CASE("url_host and location_host", "[text_helpers][url]") {
+TEST_CASE("url_host; a redirect's Location host in diagnostics is untrusted text", "[text_helpers][url]") {
     CHECK(url_host("https://u:p@a.b.com:8443/x?y#z") == "a.b.com");
     CHECK(url_host("http://[::1]:80/") == "[::1]");
     CHECK(url_host("/relative").empty());
-    CHECK(location_host("https://evil.example.com/path") == "evil.example.com");
-    CHECK(location_host("https://user:00DS7000000oxzoMAA!AR8AQabc@evil.example.com/") == "evil.example.com");
-    CHECK(location_host("https://00DS7000000oxzoMAA!AR8AQabc/x") == "[redacted]");
-    CHECK(location_host("https://a\x1b"
-                        "b/x") == "a b");
-    CHECK(location_host("https://" + std::string(400, 'h')).size() <= 256);
-    CHECK(location_host("no scheme").empty());
+    // The parsers name the Location's host (the REST reply's and the token reply's alike).
+    const auto host_of = [](std::string_view location) {
+        Diagnostics api;
+        CHECK(sfconnect::map_api_error(302, "text/html", "", api, location) == sfconnect::errc::redirected);
+        Diagnostics token;
+        CHECK(sfconnect::map_token_error(302, "text/html", "", token, location) == sfconnect::errc::redirected);
+        CHECK(api.host == token.host);
+        return api.host;
+    };
+    CHECK(host_of("https://evil.example.com/path") == "evil.example.com");
+    CHECK(host_of("https://user:00DS7000000oxzoMAA!AR8AQabc@evil.example.com/") == "evil.example.com");
+    CHECK(host_of("https://00DS7000000oxzoMAA!AR8AQabc/x") == "[redacted]");
+    CHECK(host_of("https://a\x1b"
+                  "b/x") == "a b");
+    CHECK(host_of("https://" + std::string(400, 'h')).size() <= 258);
+    CHECK(host_of("no scheme").empty());
 }
 
 TEST_CASE("parse_host_port: one rule set for connect-to, proxies and the tool", "[text_helpers][url]") {

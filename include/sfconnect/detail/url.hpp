@@ -6,7 +6,6 @@
 // redirect targets) and sfconnect-check. Light: no Beast, Asio, OpenSSL or Boost.JSON.
 
 #include <sfconnect/detail/ascii.hpp>
-#include <sfconnect/detail/untrusted_text.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -30,13 +29,6 @@ inline std::string_view url_host(std::string_view url) noexcept {
         return close == std::string_view::npos ? std::string_view{} : authority.substr(0, close + 1);
     }
     return authority.substr(0, std::min(authority.find(':'), authority.size()));
-}
-
-/// The host of a redirect's Location, for diagnostics. Untrusted text: anything token-shaped is
-/// redacted and the result made printable (safe_text), at most 253 bytes (found by
-/// fuzz_http_reply: a token in the Location).
-inline std::string location_host(std::string_view location) {
-    return safe_text(url_host(location).substr(0, 253), 253);
 }
 
 /// A host and a port, split by parse_host_port.

@@ -170,13 +170,9 @@ private:
         out_.limit_info.reset();
         if (auto li = out_.header("Sforce-Limit-Info"); !li.empty()) out_.limit_info = parse_limit_info(li);
         if (status_ >= 200 && status_ < 300) return {};
-        const error_code ec = map_api_error(status_, out_.header("Content-Type"), out_.body, diag);
+        // A 3xx is classified by the parser, with the host of its Location (never followed).
+        const error_code ec = map_api_error(status_, out_.header("Content-Type"), out_.body, diag, out_.header("Location"));
         redact(diag, token_->access_token.reveal());  // a hostile server may echo it
-        if (status_ >= 300 && status_ < 400) {
-            diag.host = location_host(out_.header("Location"));
-            diag.message = "the API redirected to '" + diag.host + "'; sfconnect never sends the token to another host";
-            redact(diag, token_->access_token.reveal());  // whatever shape the token has
-        }
         return ec;
     }
 

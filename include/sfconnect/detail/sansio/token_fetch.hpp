@@ -86,17 +86,9 @@ private:
         wipe_authorization(req_);
         if (io) return io;  // with the transport's phase (resolve ... request)
         const int status = static_cast<int>(res_.result_int());
-        if (status >= 300 && status < 400) {
-            diag.http_status = status;
-            diag.host = location_host(res_[http::field::location]);
-            diag.phase = Phase::token;
-            diag.message = "the token endpoint redirected to '" + (diag.host.empty() ? std::string("?") : diag.host) +
-                           "'; sfconnect never sends credentials to another host";
-            diag.hint = std::string(default_hint(errc::redirected));
-            return errc::redirected;
-        }
         auto parsed = parse_token_reply(status, res_[http::field::content_type], res_.body(), ctx_.consumer_secret,
-                                        ctx_.host, TokenReplyOptions{ctx_.options.require_signature}, diag);
+                                        ctx_.host, TokenReplyOptions{ctx_.options.require_signature}, diag,
+                                        res_[http::field::location]);  // a 3xx names its Location's host
         wipe(res_.body());
         if (!parsed) return parsed.error();  // parse_token_reply sets phase token
         token_ = std::make_shared<const AccessToken>(std::move(*parsed));
