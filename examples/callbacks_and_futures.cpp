@@ -20,7 +20,7 @@
 namespace net = boost::asio;
 using sfconnect::error_code;
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     example::Org org = example::org_from_args(argc, argv);
     net::io_context io;
     sfconnect::TokenClient client(io.get_executor(), org.site, org.credentials, org.options);
@@ -83,4 +83,7 @@ int main(int argc, char** argv) {
     //]
     std::cout << "token requests sent: " << client.stats().token_requests << '\n';
     return failures == 0 ? 0 : 1;
+} catch (const std::exception& e) {  // e.g. out of memory, or an emulator that cannot start
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
 }

@@ -48,7 +48,7 @@ net::awaitable<bool> fetch_with_exceptions(sfconnect::TokenClient& client) {
 }
 //]
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     // Input is validated before any network: a pasted Lightning URL is rejected with the fix.
     //[site_validation
     sfconnect::Diagnostics input_diag;
@@ -75,4 +75,7 @@ int main(int argc, char** argv) {
               << ", exceptions: " << (exceptions_ok ? "ok" : "failed") << '\n';
     // Against the emulator both calls must fail (that is the demonstration); against a real org, pass.
     return (org.emulator ? !codes_ok && !exceptions_ok : codes_ok && exceptions_ok) ? 0 : 1;
+} catch (const std::exception& e) {  // e.g. out of memory, or an emulator that cannot start
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
 }

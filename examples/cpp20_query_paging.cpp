@@ -34,7 +34,7 @@ net::awaitable<void> list_accounts(sfconnect::TokenClient& client) {
 }
 //]
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     example::Org org = example::org_from_args(argc, argv);
     net::io_context io;
     sfconnect::TokenClient client(io.get_executor(), org.site, org.credentials, org.options);
@@ -47,4 +47,7 @@ int main(int argc, char** argv) {
         std::cerr << e.what() << "\nHow to fix: " << e.diagnostics().hint << '\n';
         return 1;
     }
+} catch (const std::exception& e) {  // e.g. out of memory, or an emulator that cannot start
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
 }

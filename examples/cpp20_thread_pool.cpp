@@ -39,7 +39,7 @@ int run_workers(example::Org& org) {
 }
 //]
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     example::Org org = example::org_from_args(argc, argv);
     try {
         return run_workers(org);
@@ -47,4 +47,7 @@ int main(int argc, char** argv) {
         std::cerr << e.what() << "\nHow to fix: " << e.diagnostics().hint << '\n';
         return 1;
     }
+} catch (const std::exception& e) {  // e.g. out of memory, or an emulator that cannot start
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
 }

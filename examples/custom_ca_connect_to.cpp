@@ -18,7 +18,7 @@
 
 namespace net = boost::asio;
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     example::Org org = example::org_from_args(argc, argv);
     std::string ca_file = argc > 2 ? argv[2] : "";
     std::string connect_to = argc > 3 ? argv[3] : "";
@@ -67,4 +67,7 @@ int main(int argc, char** argv) {
     //]
     if (org.emulator) std::remove(ca_file.c_str());
     return report.ok ? 0 : 1;
+} catch (const std::exception& e) {  // e.g. out of memory, or an emulator that cannot start
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
 }

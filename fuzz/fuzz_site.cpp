@@ -56,7 +56,7 @@ void check_rejected(const error_code& ec, const Diagnostics& d, std::string_view
     const auto dym = d.message.rfind("; did you mean '");
     if (dym != std::string::npos && d.message.ends_with("'?")) {
         const auto start = dym + 16;
-        const std::string_view suggestion = std::string_view(d.message).substr(start, d.message.size() - 2 - start);
+        const std::string_view suggestion = std::string_view{d.message}.substr(start, d.message.size() - 2 - start);
         Diagnostics sd;
         const bool ok = known_only ? Site::parse(suggestion).has_value()
                                    : Site::parse_allowing_unknown_domain(suggestion, sd).has_value();

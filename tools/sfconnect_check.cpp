@@ -340,7 +340,7 @@ Args parse_args(int argc, char** argv) {
     if (!extras.empty()) {
         const std::string& first = extras.front();
         if (first.size() > 1 && first[0] == '-') {
-            const std::string_view name = std::string_view(first).substr(0, first.find('='));
+            const std::string_view name = std::string_view{first}.substr(0, first.find('='));
             usage_error("unknown option " + shown_option_name(name) + did_you_mean(name, known));
         }
         // Not echoed: a stray argument is often a pasted secret.

@@ -201,7 +201,7 @@ std::string write_private_file(std::string& path, const std::string& content, co
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     Arguments args = parse_arguments(argc, argv);
 
     // Block the stop signals before any thread starts so that only sigwait() below sees them.
@@ -292,4 +292,7 @@ int main(int argc, char** argv) {
     }
     cleanup();
     return 0;
+} catch (const std::exception& e) {  // before the emulator runs: e.g. out of memory
+    std::cerr << "sfconnect-emulator: " << e.what() << '\n';
+    return exit_failure;
 }

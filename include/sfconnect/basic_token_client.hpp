@@ -63,7 +63,12 @@ public:
 
     /// Closes the connections. Operations still running complete (with operation_aborted or their result).
     ~BasicTokenClient() {
-        if (core_) core_->shutdown();
+        // shutdown() posts to the strand, which may allocate; a destructor must not throw, and the
+        // connections then close when the last operation releases the core.
+        try {
+            if (core_) core_->shutdown();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): nothing better to do in a destructor
+        }
     }
 
     /// The executor given at construction.

@@ -35,7 +35,7 @@ struct RequestOptions {
 };
 
 /// A REST reply. On errors it is still filled with what arrived (status, headers, body).
-struct Response {
+struct Response {  // NOLINT(bugprone-exception-escape): the implicit move of json::value may copy
     /// HTTP status.
     int status = 0;
     /// Reply headers.

@@ -217,7 +217,7 @@ public:
 private:
     struct waiter {
         token_handler handler;
-        Diagnostics* diag;
+        Diagnostics* diag = nullptr;
     };
     using cache_type = sansio::token_cache<AccessToken, time_point, waiter>;
 

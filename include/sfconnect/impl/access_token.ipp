@@ -126,10 +126,10 @@ inline bool is_header_safe_token(std::string_view t) noexcept {
 // parser keeps the last duplicate silently, so a reply read one way by an intermediary and another
 // way by us (e.g. two instance_url fields) would otherwise be accepted.
 struct DuplicateKeyFinder {
-    static constexpr std::size_t max_object_size = std::size_t(-1);
-    static constexpr std::size_t max_array_size = std::size_t(-1);
-    static constexpr std::size_t max_key_size = std::size_t(-1);
-    static constexpr std::size_t max_string_size = std::size_t(-1);
+    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
 
     int depth = 0;
     std::string key;

@@ -202,7 +202,7 @@ inline void write_json(std::string& out, const boost::json::value& v) {
             for (const auto& kv : v.get_object()) {
                 if (!first) out += ',';
                 first = false;
-                out += boost::json::serialize(boost::json::string_view(kv.key()));
+                out += boost::json::serialize(kv.key());
                 out += ':';
                 write_json(out, kv.value());
             }

@@ -120,7 +120,9 @@ public:
     const char* name() const noexcept override { return name_; }
     std::string message(int ev) const override {
         if (ev > 0 && static_cast<std::size_t>(ev) < N) return std::string(table_[ev].message);
-        return std::string(name_) + ": unknown error " + std::to_string(ev);
+        std::string unknown = name_;
+        unknown += ": unknown error " + std::to_string(ev);
+        return unknown;
     }
     const error_info* lookup(int ev) const noexcept {
         return (ev > 0 && static_cast<std::size_t>(ev) < N) ? &table_[ev] : nullptr;

@@ -20,7 +20,13 @@ struct token_client_state {
                        TokenClientOptions options)
         : core(std::make_shared<core_type>(std::move(ex), std::move(site), std::move(credentials),
                                            std::move(options))) {}
-    ~token_client_state() { core->shutdown(); }
+    ~token_client_state() {
+        // As ~BasicTokenClient: shutdown() may allocate; a destructor must not throw.
+        try {
+            core->shutdown();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): nothing better to do in a destructor
+        }
+    }
 
     std::shared_ptr<core_type> core;
 };

@@ -52,7 +52,7 @@ inline RecordedRequest record_of(const OrgRequest& req, int status, std::uint64_
             r.headers.emplace_back(name, value);
         }
     }
-    const std::string_view body = std::string_view(req.body).substr(0, max_logged_body);
+    const std::string_view body = std::string_view{req.body}.substr(0, max_logged_body);
     r.body = is_form(req) ? redact_form(body) : std::string(body);
     r.status = status;
     r.connection = connection;

@@ -404,7 +404,7 @@ struct OrgModel::Org {
 
     OrgReply account_by_id(std::string_view id, int version) const {
         for (const auto& a : accounts) {
-            if (id == a.id || id == std::string_view(a.id).substr(0, 15)) {
+            if (id == a.id || id == std::string_view{a.id}.substr(0, 15)) {
                 boost::json::object o = account_json(a, version, {"Id", "Name"});
                 o["IsDeleted"] = false;
                 o["CreatedDate"] = "2024-01-01T00:00:00.000+0000";
@@ -416,7 +416,7 @@ struct OrgModel::Org {
     }
 
     OrgReply api_endpoint(const OrgRequest& req, Scenario s) {
-        const std::string_view path = std::string_view(req.target).substr(0, req.target.find('?'));
+        const std::string_view path = std::string_view{req.target}.substr(0, req.target.find('?'));
         const std::vector<std::string_view> seg = detail::split_path(
             path.substr(std::string_view("/services/data").size()));
         const bool get = req.method == "GET" || req.method == "HEAD";
