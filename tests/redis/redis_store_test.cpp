@@ -216,7 +216,7 @@ TEST_CASE("redis store: ACL user with only the store's commands") {
 
     Store wrong(with_password(server, "sfapp", "nope-wrong"));
     CHECK(std::get<0>(wrong.get("k")) == store_errc::auth_failed);
-    CHECK(wrong.last_error().find("user name") != std::string::npos);
+    CHECK(wrong.last_error().find("check the user name and the password") != std::string::npos);
     Store default_user(with_password(server, "", password));  // the default user is off
     CHECK(std::get<0>(default_user.get("k")) == store_errc::auth_failed);
 }

@@ -10,6 +10,7 @@
 // error fails the command with a store_errc and closes the socket, so the next command reconnects.
 
 #include <sfconnect/token_store.hpp>
+#include <sfconnect/detail/encoding.hpp>
 #include <sfconnect/detail/redis_url.hpp>
 #include <sfconnect/detail/sansio/redis_protocol.hpp>
 
@@ -240,6 +241,7 @@ private:
         const int expected = (reused ? 0 : handshake_.count) + 1;
         lowest().expires_after(settings_.timeout);  // one deadline for the write and every reply
         const error_code wec = co_await write(wire);
+        if (!reused) wipe(wire);  // the AUTH password
         if (wec) {
             nothing_read = true;
             co_return io_error(wec, message);
@@ -279,7 +281,7 @@ private:
             switch (reader_.next(out, message)) {
                 case reply_reader::result::reply: co_return error_code{};
                 case reply_reader::result::error:
-                    message += " (from " + endpoint_ + ")";
+                    message = "Redis at " + endpoint_ + ": " + message;
                     co_return store_errc::protocol_error;
                 case reply_reader::result::need_more: break;
             }
@@ -295,7 +297,7 @@ private:
             }
             total_read += n;
             if (n > 0 && !reader_.feed(std::string_view(buffer_.data(), n), message)) {
-                message += " (from " + endpoint_ + ")";
+                message = "Redis at " + endpoint_ + ": " + message;
                 co_return store_errc::protocol_error;
             }
             if (ec) co_return io_error(ec, message);

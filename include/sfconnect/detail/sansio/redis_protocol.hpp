@@ -236,11 +236,12 @@ inline error_code unexpected(std::string_view command, std::string_view expected
 inline error_code check_auth(const reply& r, const RedisUrl& url, std::string& message) {
     if (r.type == reply::kind::status && r.text == "OK") return {};
     if (r.type != reply::kind::error) return unexpected("AUTH", "OK", message);
-    server_error(r, url.user.empty() ? "the password (AUTH)" : "the ACL user and password (AUTH)", message,
-                 url.password);
-    message += " (check the password";
-    message += url.user.empty() ? ", or give the ACL user as redis://user:password@host" : " and the user name";
-    message += " in the store URL)";
+    message = url.user.empty() ? "Redis refused the password (AUTH): "
+                               : "Redis refused the ACL user and password (AUTH): ";
+    message += safe_text(r.text, max_server_error, {url.password});
+    message += url.user.empty()
+                   ? " (check the password in the store URL, or give an ACL user as redis://user:password@host)"
+                   : " (check the user name and the password in the store URL)";
     return store_errc::auth_failed;
 }
 
