@@ -109,7 +109,7 @@ struct reply {
 };
 
 namespace reader_detail {
-// Set by refuse_array: the reader reports an allocation failure, which next() turns into a clear message.
+// Set by the array hook: the reader reports an allocation failure, which next() turns into a clear message.
 inline thread_local bool array_refused = false;
 
 inline void* make_string(const redisReadTask* task, char* str, std::size_t len) {
@@ -121,10 +121,6 @@ inline void* make_string(const redisReadTask* task, char* str, std::size_t len) 
     r->text.assign(str, len);
     return r;
 }
-inline void* refuse_array(const redisReadTask*, int) {
-    array_refused = true;
-    return nullptr;
-}
 inline void* make_integer(const redisReadTask*, long long value) {
     auto* r = new (std::nothrow) reply;
     if (r == nullptr) return nullptr;
@@ -135,7 +131,18 @@ inline void* make_integer(const redisReadTask*, long long value) {
 inline void* make_nil(const redisReadTask*) { return new (std::nothrow) reply; }
 inline void free_reply(void* r) { delete static_cast<reply*>(r); }
 
-inline redisReplyObjectFunctions functions = {make_string, refuse_array, make_integer, make_nil, free_reply};
+// Designated, so that hiredis 1.x (which adds createDouble and createBool, and counts array elements
+// in size_t) builds too; the array hook is generic for the same reason.
+inline redisReplyObjectFunctions functions = {
+    .createString = make_string,
+    .createArray = [](const redisReadTask*, auto) -> void* {
+        array_refused = true;
+        return nullptr;
+    },
+    .createInteger = make_integer,
+    .createNil = make_nil,
+    .freeObject = free_reply,
+};
 }  // namespace reader_detail
 
 /// hiredis' reply parser (redisReader) fed with the bytes a connection reads. Refuses arrays,
@@ -188,6 +195,13 @@ public:
             return result::error;
         }
         if (raw == nullptr) return result::need_more;
+        // hiredis 1.x, for a RESP3 double or boolean without a hook, returns the reply type number
+        // itself as the object: never a pointer to dereference or free.
+        if (reinterpret_cast<std::uintptr_t>(raw) < 4096) {
+            failed_ = true;
+            message = "the Redis server answered with a RESP3 value where a RESP2 reply was expected";
+            return result::error;
+        }
         std::unique_ptr<reply> r(static_cast<reply*>(raw));
         out = std::move(*r);
         return result::reply;
