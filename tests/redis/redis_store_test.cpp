@@ -348,6 +348,7 @@ TEST_CASE("redis store: many operations from several threads are serialized") {
     std::atomic<int> failed{0};
     constexpr int per_thread = 50;
     std::vector<std::thread> threads;
+    threads.reserve(4);
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&] {
             for (int i = 0; i < per_thread; ++i) {
@@ -361,6 +362,7 @@ TEST_CASE("redis store: many operations from several threads are serialized") {
     for (auto& t : threads) t.join();
     auto guard = boost::asio::make_work_guard(s.ioc);
     std::vector<std::thread> runners;
+    runners.reserve(2);
     s.ioc.restart();
     for (int t = 0; t < 2; ++t) runners.emplace_back([&] { s.ioc.run_for(15s); });
     const auto deadline = std::chrono::steady_clock::now() + 15s;

@@ -149,6 +149,14 @@ private:
         reader_.reset();
     }
 
+    // "Redis at redis://host:port/db: " in front of a reply error.
+    void name_server(std::string& message) const {
+        std::string prefix = "Redis at ";
+        prefix += endpoint_;
+        prefix += ": ";
+        message.insert(0, prefix);
+    }
+
     std::string timeout_text() const { return std::to_string(settings_.timeout.count()) + " ms"; }
 
     awaitable_ec resolve(tcp::resolver::results_type& out, std::string& message) {
@@ -280,9 +288,7 @@ private:
         for (;;) {
             switch (reader_.next(out, message)) {
                 case reply_reader::result::reply: co_return error_code{};
-                case reply_reader::result::error:
-                    message = "Redis at " + endpoint_ + ": " + message;
-                    co_return store_errc::protocol_error;
+                case reply_reader::result::error: name_server(message); co_return store_errc::protocol_error;
                 case reply_reader::result::need_more: break;
             }
             auto buffer = boost::asio::buffer(buffer_);
@@ -297,7 +303,7 @@ private:
             }
             total_read += n;
             if (n > 0 && !reader_.feed(std::string_view(buffer_.data(), n), message)) {
-                message = "Redis at " + endpoint_ + ": " + message;
+                name_server(message);
                 co_return store_errc::protocol_error;
             }
             if (ec) co_return io_error(ec, message);

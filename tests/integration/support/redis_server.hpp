@@ -28,8 +28,6 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
-
 namespace sfconnect::test {
 
 #ifdef SFCONNECT_REDIS_SERVER
@@ -128,6 +126,7 @@ public:
         const std::string config = dir_ + "/redis.conf";
         std::vector<std::string> args{redis_server_program, config};
         std::vector<char*> argv;
+        argv.reserve(args.size() + 1);
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
         posix_spawn_file_actions_t actions;
