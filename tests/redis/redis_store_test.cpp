@@ -291,6 +291,39 @@ TEST_CASE("redis store: Redis killed mid-run fails each op in bounded time, a re
     CHECK_FALSE(std::get<0>(s.get("k")));
 }
 
+TEST_CASE("redis store: killed while a command waits, frozen, thawed") {
+    RedisServer server;
+    RedisStoreOptions options;
+    options.timeout = 1500ms;
+    Store s(server.url(), options);
+    CHECK_FALSE(s.put("k", "v"));
+
+    // Frozen: the command times out, bounded by the timeout; thawed: the next one works again.
+    options.timeout = 300ms;
+    Store quick(server.url(), options);
+    CHECK_FALSE(std::get<0>(quick.get("k")));
+    server.pause();
+    auto started = std::chrono::steady_clock::now();
+    CHECK(std::get<0>(quick.get("k")) == store_errc::timeout);
+    CHECK(std::chrono::steady_clock::now() - started < 2s);
+    server.resume();
+    CHECK(std::get<1>(quick.get("k")) == "v");
+
+    // Killed while a GET waits for its reply: it fails at once with unavailable, not at the timeout.
+    server.pause();
+    std::thread killer([&] {
+        std::this_thread::sleep_for(200ms);
+        server.kill();
+    });
+    started = std::chrono::steady_clock::now();
+    const auto ec = std::get<0>(s.get("k"));
+    killer.join();
+    CHECK(ec == store_errc::unavailable);
+    CHECK(std::chrono::steady_clock::now() - started < 1400ms);
+    server.start();
+    CHECK_FALSE(std::get<0>(s.get("k")));
+}
+
 TEST_CASE("redis store: a server that never answers is a timeout") {
     sfconnect::test::StalledServer stalled;
     RedisStoreOptions options;

@@ -1,7 +1,8 @@
 // A real redis-server for tests: started on 127.0.0.1 with a free port, in its own temporary
 // directory, without persistence (save "", no AOF), optionally with a password (requirepass), an ACL
 // user or TLS (tls-port with a certificate from a TestCertificateAuthority); stopped (and its
-// directory removed) at the end. kill() and start() stop it hard and bring it back on the same port.
+// directory removed) at the end. kill() and start() stop it hard and bring it back on the same port;
+// pause() and resume() freeze and thaw it.
 // Also: a listener that never answers (a stalled server) and one that answers with garbage.
 #pragma once
 
@@ -120,6 +121,15 @@ public:
     /// Stops the server at once (SIGKILL), as a crash would.
     void kill() { stop(SIGKILL); }
 
+    /// Freezes the server (SIGSTOP): connections stay open and nothing answers, as with a stuck host.
+    void pause() {
+        if (pid_ > 0) ::kill(pid_, SIGSTOP);
+    }
+    /// Lets a paused server run again (SIGCONT).
+    void resume() {
+        if (pid_ > 0) ::kill(pid_, SIGCONT);
+    }
+
     /// Starts the server (again) on the same port and waits until it accepts connections.
     void start() {
         if (pid_ > 0) return;
@@ -203,6 +213,7 @@ private:
     void stop(int signal) {
         if (pid_ <= 0) return;
         ::kill(pid_, signal);
+        ::kill(pid_, SIGCONT);  // a paused server acts on SIGTERM only once it runs
         int status = 0;
         ::waitpid(pid_, &status, 0);
         pid_ = -1;
