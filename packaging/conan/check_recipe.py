@@ -38,8 +38,18 @@ STUB = {
                 self.libdirs = ["lib"]
                 self.requires = []
                 self.system_libs = []
+                self.defines = []
+                self.components = _Components()
             def set_property(self, name, value):
                 self.properties[name] = value
+
+        class _Components(dict):
+            def __missing__(self, name):
+                self[name] = _CppInfo()
+                return self[name]
+
+        class _Options:
+            redis = False
 
         class ConanFile:
             def __init__(self, recipe_folder, settings):
@@ -48,6 +58,7 @@ STUB = {
                 self.version = None
                 self.info = _Info()
                 self.cpp_info = _CppInfo()
+                self.options = _Options()
                 self.requirements_seen = []
                 self.calls = []
             def requires(self, ref, **kwargs):
@@ -201,6 +212,25 @@ def main():
     expect(f"requires the components {r.cpp_info.requires}",
            sorted(r.cpp_info.requires) == ["boost::headers", "boost::json", "openssl::crypto", "openssl::ssl"])
     expect("links pthread on Linux", r.cpp_info.system_libs == ["pthread"])
+    expect("no components without the redis option", not r.cpp_info.components)
+
+    # --- the redis option: hiredis and the component sfconnect::redis ---------------------------
+    expect("option redis, off by default", Recipe.options == {"redis": [True, False]}
+           and Recipe.default_options == {"redis": False})
+    rr = Recipe(HERE, Settings())
+    rr.options.redis = True
+    rr.requirements()
+    expect(f"redis=True also requires hiredis ({rr.requirements_seen})",
+           rr.requirements_seen == ["boost/[>=1.81 <2]", "openssl/[>=3 <4]", "hiredis/[>=0.14 <2]"])
+    rr.package_info()
+    core, redis = rr.cpp_info.components["sfconnect"], rr.cpp_info.components["redis"]
+    expect("redis=True: component sfconnect is sfconnect::sfconnect with the same requires",
+           core.properties.get("cmake_target_name") == "sfconnect::sfconnect"
+           and sorted(core.requires) == sorted(r.cpp_info.requires))
+    expect("redis=True: component redis is sfconnect::redis, needs sfconnect and hiredis, defines SFCONNECT_WITH_REDIS=1",
+           redis.properties.get("cmake_target_name") == "sfconnect::redis"
+           and redis.requires == ["sfconnect", "hiredis::hiredis"] and redis.defines == ["SFCONNECT_WITH_REDIS=1"]
+           and redis.bindirs == [] and redis.libdirs == [])
 
     # --- test_package ---------------------------------------------------------------------------
     TestRecipe = recipe_class(load_module("sfconnect_test_package", os.path.join(HERE, "test_package", "conanfile.py")))

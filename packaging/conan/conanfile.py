@@ -22,6 +22,9 @@ class SfconnectConan(ConanFile):
     topics = ("salesforce", "oauth2", "client-credentials", "rest", "asio", "beast", "header-only")
     package_type = "header-library"
     settings = "os", "arch", "compiler", "build_type"
+    # redis=True: the Redis token store's component sfconnect::redis (hiredis); the headers are the same.
+    options = {"redis": [True, False]}
+    default_options = {"redis": False}
     no_copy_source = True
 
     @property
@@ -47,6 +50,8 @@ class SfconnectConan(ConanFile):
         # Included by the public headers, so transitive (the default for a header-library).
         self.requires("boost/[>=1.81 <2]")
         self.requires("openssl/[>=3 <4]")
+        if self.options.redis:
+            self.requires("hiredis/[>=0.14 <2]")
 
     def package_id(self):
         self.info.clear()
@@ -62,14 +67,26 @@ class SfconnectConan(ConanFile):
         copy(self, "*.hpp", os.path.join(self.source_folder, "include"), os.path.join(self.package_folder, "include"))
         copy(self, "*.ipp", os.path.join(self.source_folder, "include"), os.path.join(self.package_folder, "include"))
 
-    def package_info(self):
+    def _core_info(self, info):
         # The same names as the CMake package and the pkg-config file that `cmake --install` ships.
-        self.cpp_info.set_property("cmake_file_name", "sfconnect")
-        self.cpp_info.set_property("cmake_target_name", "sfconnect::sfconnect")
-        self.cpp_info.set_property("pkg_config_name", "sfconnect")
-        self.cpp_info.bindirs = []
-        self.cpp_info.libdirs = []
+        info.set_property("cmake_target_name", "sfconnect::sfconnect")
+        info.set_property("pkg_config_name", "sfconnect")
+        info.bindirs = []
+        info.libdirs = []
         # Boost.Beast/Asio are header-only; Boost.JSON is a compiled library; TLS needs both OpenSSL libraries.
-        self.cpp_info.requires = ["boost::headers", "boost::json", "openssl::ssl", "openssl::crypto"]
+        info.requires = ["boost::headers", "boost::json", "openssl::ssl", "openssl::crypto"]
         if self.settings.os in ["Linux", "FreeBSD"]:
-            self.cpp_info.system_libs = ["pthread"]
+            info.system_libs = ["pthread"]
+
+    def package_info(self):
+        self.cpp_info.set_property("cmake_file_name", "sfconnect")
+        self._core_info(self.cpp_info)
+        if self.options.redis:
+            # Components, as the CMake package has them: sfconnect::sfconnect and sfconnect::redis.
+            self._core_info(self.cpp_info.components["sfconnect"])
+            redis = self.cpp_info.components["redis"]
+            redis.set_property("cmake_target_name", "sfconnect::redis")
+            redis.bindirs = []
+            redis.libdirs = []
+            redis.requires = ["sfconnect", "hiredis::hiredis"]
+            redis.defines = ["SFCONNECT_WITH_REDIS=1"]

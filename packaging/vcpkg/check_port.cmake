@@ -55,6 +55,8 @@ string(JSON root_version GET "${root_json}" version)
 expect("root vcpkg.json version ${root_version} matches the port's ${VERSION}" root_version STREQUAL VERSION)
 string(JSON catch_dep GET "${root_json}" features tests dependencies 0)
 expect("the tests feature brings catch2" catch_dep STREQUAL "catch2")
+string(JSON redis_dep GET "${port_json}" features redis dependencies 0)
+expect("the port's redis feature brings hiredis" redis_dep STREQUAL "hiredis")
 
 # --- stand-ins for the vcpkg helpers ---------------------------------------------------------------
 set(PORT sfconnect)
@@ -71,6 +73,9 @@ function(vcpkg_cmake_configure)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "SOURCE_PATH" "OPTIONS;MAYBE_UNUSED_VARIABLES")
   expect("vcpkg_cmake_configure gets an existing SOURCE_PATH" EXISTS "${arg_SOURCE_PATH}/CMakeLists.txt")
   expect("the port builds release only" VCPKG_BUILD_TYPE STREQUAL "release")
+  # FEATURES is empty here (no feature requested): the Redis component must be off, not AUTO.
+  expect("the port passes -DSFCONNECT_WITH_REDIS=OFF without the redis feature"
+         "-DSFCONNECT_WITH_REDIS=OFF" IN_LIST arg_OPTIONS)
   foreach(opt IN ITEMS TESTS EXAMPLES BENCHMARKS TOOLS)
     expect("the port passes -DSFCONNECT_BUILD_${opt}=OFF" "-DSFCONNECT_BUILD_${opt}=OFF" IN_LIST arg_OPTIONS)
   endforeach()

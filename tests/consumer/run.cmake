@@ -3,6 +3,8 @@
 #   MODE=add_subdirectory    add_subdirectory(<checkout>)
 #   MODE=fetchcontent        FetchContent_Declare(URL file://<source archive of the checkout> URL_HASH ...)
 #   MODE=pkg_config          no CMake on the user's side: $CXX main.cpp $(pkg-config --cflags --libs sfconnect)
+#   MODE=redis_component     cmake --install, then find_package(sfconnect COMPONENTS redis) and a program
+#                            linking sfconnect::redis (hiredis found through the installed config)
 #   MODE=missing_dependency  find_package(sfconnect) with Boost, OpenSSL or Threads unfindable must fail
 #                            with sfconnect's message naming the missing package
 # Inputs: SOURCE_DIR, BINARY_DIR (sfconnect's build tree), COMPILER, LAUNCHER (may be empty), EXPECT_BIN
@@ -80,6 +82,14 @@ elseif(MODE STREQUAL "find_package")
   configure_consumer(${work}/build -DCMAKE_PREFIX_PATH=${work}/prefix -DCONSUMER_FETCH_TOKEN=ON)
   run_or_fail("building the consumer" ${CMAKE_COMMAND} --build ${work}/build)
   run_consumer(${work}/build/consumer)
+elseif(MODE STREQUAL "redis_component")
+  install_to(${work}/prefix)
+  if(NOT EXISTS ${work}/prefix/share/cmake/sfconnect/sfconnectRedisTargets.cmake)
+    message(FATAL_ERROR "the install is missing share/cmake/sfconnect/sfconnectRedisTargets.cmake")
+  endif()
+  configure_consumer(${work}/build -DCMAKE_PREFIX_PATH=${work}/prefix -DCONSUMER_REDIS=ON)
+  run_or_fail("building the Redis consumer" ${CMAKE_COMMAND} --build ${work}/build --target consumer_redis)
+  run_consumer(${work}/build/consumer_redis)
 elseif(MODE STREQUAL "pkg_config")
   install_to(${work}/prefix)
   run_or_fail("pkg-config" ${CMAKE_COMMAND} -E env PKG_CONFIG_PATH=${work}/prefix/share/pkgconfig

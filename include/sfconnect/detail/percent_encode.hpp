@@ -106,6 +106,24 @@ inline std::string percent_encode_segment(std::string_view value) {
     return out;
 }
 
+/// Decodes %XX escapes of `value` into `out` (replacing its contents); every other byte is copied.
+/// Returns false, leaving `out` unspecified, when a '%' is not followed by two hex digits.
+inline bool percent_decode(std::string_view value, std::string& out) {
+    out.clear();
+    out.reserve(value.size());
+    const auto nibble = [](char c) { return is_digit(c) ? c - '0' : ascii_lower(c) - 'a' + 10; };
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        if (value[i] != '%') {
+            out += value[i];
+            continue;
+        }
+        if (!is_pct_encoded_at(value, i)) return false;
+        out += static_cast<char>(nibble(value[i + 1]) * 16 + nibble(value[i + 2]));
+        i += 2;
+    }
+    return true;
+}
+
 }  // namespace sfconnect::detail
 
 #endif

@@ -17,9 +17,18 @@ if(NOT source_version STREQUAL VERSION)
     message(FATAL_ERROR "packaging/vcpkg/ports/sfconnect/vcpkg.json says ${VERSION} but the checkout is ${source_version}.")
 endif()
 
+# Feature "redis": the component sfconnect::redis (hiredis). Explicit ON/OFF: never the AUTO default,
+# which would follow whatever hiredis happens to be installed.
+if("redis" IN_LIST FEATURES)
+    set(redis_option -DSFCONNECT_WITH_REDIS=ON)
+else()
+    set(redis_option -DSFCONNECT_WITH_REDIS=OFF)
+endif()
+
 vcpkg_cmake_configure(
     SOURCE_PATH "${SOURCE_PATH}"
     OPTIONS
+        ${redis_option}
         -DSFCONNECT_BUILD_TESTS=OFF
         -DSFCONNECT_BUILD_EXAMPLES=OFF
         -DSFCONNECT_BUILD_BENCHMARKS=OFF
