@@ -88,8 +88,7 @@ public:
     /// Reads `key`.
     virtual void async_get(std::string key, get_handler handler) = 0;
     /// Writes `value` under `key`, replacing any value, expiring after `ttl` (store-side).
-    virtual void async_put(std::string key, std::string value, std::chrono::milliseconds ttl,
-                           done_handler handler) = 0;
+    virtual void async_put(std::string key, std::string value, std::chrono::milliseconds ttl, done_handler handler) = 0;
     /// Deletes `key` only if it still holds `expected` (compare-and-delete): a 401 drops only the
     /// rejected token, never a newer one another process stored meanwhile. Completes with true if deleted.
     virtual void async_erase_if_equal(std::string key, std::string expected, bool_handler handler) = 0;
