@@ -92,7 +92,7 @@ private:
     friend class ClientOperations<BasicTokenClient, handle_type>;
 
     // ---- the hooks of ClientOperations ----------------------------------------------------------------
-    handle_type handle() const { return core_; }
+    const handle_type& handle() const noexcept { return core_; }
     static TokenPtr try_cached(const handle_type& c) { return c->try_cached(); }
     static const executor_type& executor_of(const handle_type& c) noexcept { return c->executor(); }
     static void drop_cached(const handle_type& c) { c->invalidate(c->cached().get()); }
@@ -104,10 +104,7 @@ private:
     template <class Handler>
     static void initiate_request(const handle_type& c, Handler&& handler, Target target, RequestOptions ro,
                                  Diagnostics* diag) {
-        c->template launch<Response>(std::forward<Handler>(handler),
-                                     [c, t = std::move(target), r = std::move(ro), diag]() mutable {
-                                         return c->request_op(std::move(t), std::move(r), diag);
-                                     });
+        c->launch_request(std::forward<Handler>(handler), std::move(target), std::move(ro), diag);
     }
     template <class Handler>
     static void initiate_connect(const handle_type& c, Handler&& handler, Diagnostics* diag) {

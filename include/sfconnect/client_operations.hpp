@@ -9,7 +9,7 @@
 // the use_awaitable fast path for a fresh cached token, the throwing use_awaitable spelling (always
 // ErrorWithDiagnostics) and the throwing conveniences.
 //
-// Derived provides (the base is its friend) `Handle handle() const`: a shared pointer to its state,
+// Derived provides (the base is its friend) `const Handle& handle() const`: a shared pointer to its state,
 // which every operation holds (a deferred operation or a coroutine keeps the state alive), and
 // static hooks on it (handle_type is Handle):
 //   static TokenPtr try_cached(const handle_type&);   // a usable cached token, never completes anything
@@ -27,6 +27,7 @@
 #include <sfconnect/error_with_diagnostics.hpp>
 #include <sfconnect/response.hpp>
 #include <sfconnect/token_client_types.hpp>
+#include <sfconnect/detail/default_operation.hpp>
 
 #include <boost/asio/append.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -48,26 +49,30 @@ template <class Derived, class Handle>
 class ClientOperations {
 public:
     /// Gets an access token: the cached one while fresh; otherwise one shared fetch for all callers.
-    /// Completion signature: void(error_code, TokenPtr). With `use_awaitable` or
-    /// `as_tuple(use_awaitable)` a fresh cached token is returned without suspending the coroutine
-    /// (no post, no heap allocation); other tokens complete through the executor. With
+    /// Completion signature: void(error_code, TokenPtr). Without a completion token, and with
+    /// `use_awaitable` or `as_tuple(use_awaitable)`, a fresh cached token is returned to the
+    /// awaiting coroutine without suspending it (no post, no heap allocation); other tokens complete
+    /// through the executor. Without a token the result is an `awaitable<TokenPtr>` (co_await it in
+    /// an `awaitable<..., any_io_executor>` coroutine) that can also be started like a deferred
+    /// operation, `std::move(op)(token)`; see docs/async-models.md. Without a token and with
     /// `use_awaitable` a failure throws ErrorWithDiagnostics.
-    template <class CompletionToken = boost::asio::deferred_t>
+    template <class CompletionToken = detail::default_token>
     auto async_get_token(CompletionToken&& token = {}) {
-        return get_token_dispatch(nullptr, false, std::forward<CompletionToken>(token));
+        return get_token_dispatch(self(), nullptr, false, std::forward<CompletionToken>(token));
     }
     /// As above; on failure `diag` receives the details. `diag` must outlive the operation.
-    template <class CompletionToken = boost::asio::deferred_t>
+    template <class CompletionToken = detail::default_token>
     auto async_get_token(Diagnostics& diag, CompletionToken&& token = {}) {
-        return get_token_dispatch(&diag, false, std::forward<CompletionToken>(token));
+        return get_token_dispatch(self(), &diag, false, std::forward<CompletionToken>(token));
     }
 
     /// Fetches a new token now, even if the cached one is fresh (joins a fetch already in flight).
     /// The cached token is dropped when the operation starts, not before: a deferred operation
     /// that is never run leaves the cache alone. Completion signature: void(error_code, TokenPtr).
-    template <class CompletionToken = boost::asio::deferred_t>
+    /// The default completion token is the one of async_get_token.
+    template <class CompletionToken = detail::default_token>
     auto async_refresh_token(Diagnostics& diag, CompletionToken&& token = {}) {
-        return get_token_dispatch(&diag, true, std::forward<CompletionToken>(token));
+        return get_token_dispatch(self(), &diag, true, std::forward<CompletionToken>(token));
     }
 
     /// Runs an authenticated request on `target` (from Endpoint::bind or runtime_target).
@@ -125,8 +130,12 @@ public:
     }
 
     /// Coroutine convenience: the token, or ErrorWithDiagnostics thrown. A fresh cached token is
-    /// returned without suspending.
-    boost::asio::awaitable<TokenPtr> get_token() { return async_get_token(boost::asio::use_awaitable); }
+    /// returned without suspending. The client must outlive the returned awaitable.
+    boost::asio::awaitable<TokenPtr> get_token() {
+        // A member coroutine: its frame holds `this`, so a hit copies no handle (two atomic updates).
+        if (TokenPtr tok = Derived::try_cached(static_cast<const Derived&>(*this).handle())) co_return tok;
+        co_return co_await get_token_coro<boost::asio::any_io_executor>(self(), nullptr, false);
+    }
     /// Coroutine convenience: the reply, or ErrorWithDiagnostics thrown.
     boost::asio::awaitable<Response> request(Target target, RequestOptions options) {
         return async_request(std::move(target), std::move(options), boost::asio::use_awaitable);
@@ -205,16 +214,31 @@ private:
         }
     };
 
+    // Starts a token operation returned for the default completion token with another token.
+    struct get_token_launch {
+        handle_type self;
+        Diagnostics* diag;
+        bool refresh;
+        template <class CompletionToken>
+        auto operator()(CompletionToken&& token) && {
+            return get_token_dispatch(std::move(self), diag, refresh, std::forward<CompletionToken>(token));
+        }
+    };
+
     template <class CompletionToken>
-    auto get_token_dispatch(Diagnostics* diag, bool refresh, CompletionToken&& token) {
+    static auto get_token_dispatch(handle_type self, Diagnostics* diag, bool refresh, CompletionToken&& token) {
         using traits = detail::awaitable_token<std::decay_t<CompletionToken>>;
-        if constexpr (traits::plain) {
-            return get_token_coro<typename traits::executor_type>(self(), diag, refresh);
+        if constexpr (detail::is_default_token<CompletionToken>) {
+            auto awaitable = get_token_coro<boost::asio::any_io_executor>(self, diag, refresh);
+            return detail::default_operation<TokenPtr, get_token_launch>(
+                std::move(awaitable), get_token_launch{std::move(self), diag, refresh});
+        } else if constexpr (traits::plain) {
+            return get_token_coro<typename traits::executor_type>(std::move(self), diag, refresh);
         } else if constexpr (traits::tuple) {
-            return get_token_tuple_coro<typename traits::executor_type>(self(), diag, refresh);
+            return get_token_tuple_coro<typename traits::executor_type>(std::move(self), diag, refresh);
         } else {
             return boost::asio::async_initiate<CompletionToken, void(error_code, TokenPtr)>(get_token_init{refresh},
-                                                                                            token, self(), diag);
+                                                                                            token, self, diag);
         }
     }
 

@@ -91,7 +91,7 @@ private:
 
     // ---- the hooks of ClientOperations: handlers are type-erased here and the HTTPS client behind
     // them is compiled once (in src.hpp's TU with SFCONNECT_SEPARATE_COMPILATION) ----------------------
-    handle_type handle() const { return state_; }
+    const handle_type& handle() const noexcept { return state_; }
     SFCONNECT_DECL static TokenPtr try_cached(const handle_type& s);
     SFCONNECT_DECL static const executor_type& executor_of(const handle_type& s) noexcept;
     SFCONNECT_DECL static void drop_cached(const handle_type& s);

@@ -6,13 +6,16 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
 
 #include <deque>
 #include <functional>
+#include <string>
 
 namespace net = boost::asio;
 using namespace std::chrono_literals;
@@ -38,7 +41,9 @@ struct Script {
     static inline std::deque<std::function<void(HttpResponse&)>> token_replies;
     static inline int token_posts = 0;
     static inline int api_calls = 0;
+    static inline std::string api_body;  // the API's reply body; empty: "{}"
     static void reset() {
+        api_body.clear();
         token_replies.clear();
         token_posts = 0;
         api_calls = 0;
@@ -84,7 +89,7 @@ public:
             ++Script::api_calls;
             res.result(200);
             res.set(boost::beast::http::field::content_type, "application/json");
-            res.body() = "{}";
+            res.body() = Script::api_body.empty() ? std::string("{}") : Script::api_body;
         }
         res.prepare_payload();
         co_return error_code{};
@@ -159,7 +164,8 @@ TEST_CASE("scripted: cached hits through use_awaitable complete without suspendi
             TokenPtr a = co_await std::move(plain);
             auto tupled = client.async_get_token(net::as_tuple(net::use_awaitable));
             auto [ec, b] = co_await std::move(tupled);
-            if (!ec && a == t1 && b == t1) ++same;
+            TokenPtr c = co_await client.async_get_token();  // the default completion token
+            if (!ec && a == t1 && b == t1 && c == t1) ++same;
         }
         other_ran_during_hits = other_ran;
     };
@@ -291,4 +297,152 @@ TEST_CASE("scripted: a token-shaped Location host is redacted in redirect diagno
         INFO(*f);
         CHECK(f->find("FUZZTOKEN") == std::string::npos);
     }
+}
+
+// ---- the default completion token (docs/async-models.md) -------------------------------------------
+
+TEST_CASE("scripted: the default token's operation also starts with a callback or deferred, like a deferred one",
+          "[scripted][cache][default-token]") {
+    Script::reset();
+    net::io_context io;
+    ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
+    // A cold cache: the operation fetches.
+    TokenPtr first;
+    auto op = client.async_get_token();
+    std::move(op)([&](error_code ec, TokenPtr t) {
+        CHECK_FALSE(ec);
+        first = std::move(t);
+    });
+    io.run();
+    REQUIRE(first);
+    CHECK(Script::token_posts == 1);
+
+    // A hit, started with `deferred` and then with a callback.
+    TokenPtr second;
+    auto deferred_op = client.async_get_token()(net::deferred);
+    std::move(deferred_op)([&](error_code ec, TokenPtr t) {
+        CHECK_FALSE(ec);
+        second = std::move(t);
+    });
+    io.restart();
+    io.run();
+    CHECK(second == first);
+
+    // A refresh that is never started leaves the cache alone; awaited, it fetches.
+    Diagnostics diag;
+    { auto unused = client.async_refresh_token(diag); }
+    CHECK(client.cached_token() == first);
+    TokenPtr refreshed;
+    auto refresh = [&]() -> net::awaitable<void> { refreshed = co_await client.async_refresh_token(diag); };
+    net::co_spawn(io, refresh(), net::detached);
+    io.restart();
+    io.run();
+    REQUIRE(refreshed);
+    CHECK(refreshed != first);
+    CHECK(Script::token_posts == 2);
+}
+
+TEST_CASE("scripted: co_await async_get_token() (default token) throws ErrorWithDiagnostics on failure",
+          "[scripted][default-token]") {
+    Script::reset();
+    net::io_context io;
+    ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
+    Script::token_replies.push_back([](HttpResponse& res) {
+        res.result(400);
+        res.set(boost::beast::http::field::content_type, "application/json");
+        res.body() = R"({"error":"invalid_client","error_description":"invalid client credentials"})";
+    });
+    error_code caught;
+    bool has_diagnostics = false;
+    auto attempt = [&]() -> net::awaitable<void> {
+        try {
+            TokenPtr t = co_await client.async_get_token();
+            CHECK_FALSE(t);
+        } catch (const ErrorWithDiagnostics& e) {
+            caught = e.boost_code();
+            has_diagnostics = e.diagnostics().server_error == "invalid_client";
+        }
+    };
+    net::co_spawn(io, attempt(), net::detached);
+    io.run();
+    CHECK(caught == oauth_errc::invalid_client_secret);
+    CHECK(has_diagnostics);
+}
+
+// ---- large bodies are parsed off the client's strand (docs/design.md, "Strand policy") -------------
+
+namespace {
+std::string large_json_array(std::size_t min_bytes) {
+    std::string body = "[";
+    for (int i = 0; body.size() < min_bytes; ++i) {
+        if (i) body += ',';
+        body += R"({"Id":"001000000000)" + std::to_string(100000 + i) + R"(","Name":"Account number )" +
+                std::to_string(i) + R"("})";
+    }
+    body += ']';
+    return body;
+}
+}  // namespace
+
+TEST_CASE("scripted: a 2xx JSON body of 64 KiB or more is parsed (off the strand) for every completion token",
+          "[scripted][request][large-body]") {
+    Script::reset();
+    Script::api_body = large_json_array(200 * 1024);
+    const std::size_t records = boost::json::parse(Script::api_body).as_array().size();
+    net::io_context io;
+    ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
+    Diagnostics d;
+    const Target target = runtime_target(Method::get, "/services/data/v62.0/query", d).value();
+
+    // A callback.
+    error_code cb_ec = sfconnect::errc::bad_response;
+    std::size_t cb_records = 0;
+    client.async_request(target, [&](error_code ec, Response r) {
+        cb_ec = ec;
+        if (r.json.is_array()) cb_records = r.json.as_array().size();
+    });
+    io.run();
+    CHECK_FALSE(cb_ec);
+    CHECK(cb_records == records);
+
+    // A coroutine, with the throwing spelling; then the same client answers a small request.
+    std::size_t co_records = 0;
+    int small_status = 0;
+    auto coro = [&]() -> net::awaitable<void> {
+        Response big = co_await client.request(target);
+        if (big.json.is_array()) co_records = big.json.as_array().size();
+        Script::api_body.clear();
+        Response small = co_await client.request(target);
+        small_status = small.json.is_object() ? small.status : 0;
+    };
+    net::co_spawn(io, coro(), net::detached);
+    io.restart();
+    io.run();
+    CHECK(co_records == records);
+    CHECK(small_status == 200);
+}
+
+TEST_CASE("scripted: a large body that is not valid JSON fails with bad_response and diagnostics",
+          "[scripted][request][large-body]") {
+    Script::reset();
+    Script::api_body = large_json_array(100 * 1024);
+    Script::api_body.pop_back();  // no closing bracket
+    net::io_context io;
+    ScriptedClient client(io.get_executor(), Site("acme.my.salesforce.com"), creds(), fast_options());
+    Diagnostics d;
+    const Target target = runtime_target(Method::get, "/services/data/v62.0/query", d).value();
+    Diagnostics diag;
+    error_code ec;
+    Response res;
+    RequestOptions options;
+    client.async_request(target, options, diag, [&](error_code e, Response r) {
+        ec = e;
+        res = std::move(r);
+    });
+    io.run();
+    CHECK(ec == sfconnect::errc::bad_response);
+    CHECK(diag.phase == Phase::api);
+    CHECK(diag.message.find("JSON") != std::string::npos);
+    CHECK(res.status == 200);
+    CHECK(res.json.is_null());
 }

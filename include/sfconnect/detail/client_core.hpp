@@ -17,6 +17,7 @@
 #include <sfconnect/version.hpp>
 #include <sfconnect/detail/connection_pool.hpp>
 #include <sfconnect/detail/encoding.hpp>
+#include <sfconnect/detail/large_body.hpp>
 #include <sfconnect/detail/random.hpp>
 #include <sfconnect/detail/sansio/oauth_form.hpp>
 #include <sfconnect/detail/sansio/rest_request.hpp>
@@ -140,8 +141,9 @@ public:
         try {
             sansio::rest_request algo(ctx_, target, ro, out);
             ec = co_await run(algo, diag);
-            // After the connection is back in the pool: a large body never holds a connection.
-            if (!ec) ec = sansio::parse_json_body(out, diag);
+            // After the connection is back in the pool: a large body never holds a connection. A
+            // large one is parsed off the strand, by launch_request's completion.
+            if (!ec && !parse_off_strand(ec, out)) ec = sansio::parse_json_body(out, diag);
         } catch (const std::exception& e) {
             ec = errc::bad_response;
             diag.message = std::string("unexpected failure during the request: ") + e.what();
@@ -193,6 +195,41 @@ public:
         using handler_t = std::decay_t<Handler>;
         boost::asio::co_spawn(strand_, std::forward<MakeCoro>(make)(),
                               spawn_completion<handler_t, T>{std::forward<Handler>(handler)});
+    }
+
+    // launch() for request_op: a 2xx body of off_strand_parse_bytes or more is parsed (and the caller
+    // resumed) after a post to the client's executor, off the strand (docs/design.md, "Strand policy").
+    template <class Handler>
+    void launch_request(Handler&& handler, Target target, RequestOptions ro, Diagnostics* diag) {
+        using handler_t = std::decay_t<Handler>;
+        boost::asio::co_spawn(strand_, request_op(std::move(target), std::move(ro), diag),
+                              large_body_completion<client_core, handler_t>{std::forward<Handler>(handler),
+                                                                            this->shared_from_this(), diag});
+    }
+
+    // Bodies at least this large are parsed off the strand (measured: sfconnect-strand-bench).
+    static constexpr std::size_t off_strand_parse_bytes = 64 * 1024;
+
+    // request_op leaves a large 2xx body unparsed; large_body_completion parses it (the same test).
+    static bool parse_off_strand(const error_code& ec, const Response& out) noexcept {
+        return !ec && out.body.size() >= off_strand_parse_bytes;
+    }
+
+    // Parses `res` in a handler posted to the client's executor (not the strand), then dispatches
+    // `handler` (through its associated executor) from there.
+    template <class Handler>
+    void parse_then_complete(Handler&& handler, Diagnostics* out_diag, Response res) {
+        auto work = [self = this->shared_from_this(), h = std::forward<Handler>(handler), d = out_diag,
+                     r = std::move(res)]() mutable {
+            Diagnostics diag;
+            const error_code ec = sansio::parse_json_body(r, diag);
+            if (ec) {
+                self->finish_diagnostics(ec, diag);
+                if (d) *d = std::move(diag);
+            }
+            boost::asio::dispatch(boost::asio::append(std::move(h), ec, std::move(r)));
+        };
+        boost::asio::post(ex_, std::move(work));
     }
 
     TokenClientStats stats() const {

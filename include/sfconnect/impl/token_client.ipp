@@ -65,10 +65,7 @@ SFCONNECT_DECL void TokenClient::get_token_erased(const handle_type& s, token_ha
 
 SFCONNECT_DECL void TokenClient::request_erased(const handle_type& s, response_handler h, Target target,
                                                 RequestOptions options, Diagnostics* diag) {
-    auto c = s->core;
-    c->launch<Response>(std::move(h), [c, t = std::move(target), o = std::move(options), diag]() mutable {
-        return c->request_op(std::move(t), std::move(o), diag);
-    });
+    s->core->launch_request(std::move(h), std::move(target), std::move(options), diag);
 }
 
 SFCONNECT_DECL void TokenClient::connect_erased(const handle_type& s, connect_handler h, Diagnostics* diag) {
