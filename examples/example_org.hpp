@@ -35,8 +35,8 @@ struct Org {
 
 /// Starts the emulator on 127.0.0.1 and returns options that reach it: trust its run-time CA,
 /// connect to its port, and keep the Site for SNI, the Host header and certificate checks.
-inline Org emulator_org() {
-    auto emulator = std::make_unique<sfconnect::testing::Emulator>();
+inline Org emulator_org(sfconnect::testing::EmulatorOptions emulator_options = {}) {
+    auto emulator = std::make_unique<sfconnect::testing::Emulator>(std::move(emulator_options));
     emulator->start();
     //[emulator_options
     sfconnect::TokenClientOptions options;
@@ -52,11 +52,11 @@ inline Org emulator_org() {
     return Org{std::move(emulator), site, std::move(credentials), std::move(options)};
 }
 
-/// The org named by argv[1] or SFCONNECT_SITE, else the emulator.
-inline Org org_from_args(int argc, char** argv) {
+/// The org named by argv[1] or SFCONNECT_SITE, else the emulator (made with `emulator_options`).
+inline Org org_from_args(int argc, char** argv, sfconnect::testing::EmulatorOptions emulator_options = {}) {
     std::string site_text = argc > 1 ? argv[1] : "";
     if (const char* env = std::getenv("SFCONNECT_SITE"); site_text.empty() && env != nullptr) site_text = env;
-    if (site_text.empty()) return emulator_org();
+    if (site_text.empty()) return emulator_org(std::move(emulator_options));
 
     sfconnect::Diagnostics diag;
     auto site = sfconnect::Site::parse(site_text, diag);
