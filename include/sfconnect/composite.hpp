@@ -63,7 +63,7 @@ struct CompositeSubrequest {
     /// GET, POST, PUT, PATCH or DELETE.
     Method method = Method::get;
     /// The resource, starting with /services/data/vNN.0/; may contain references such as
-    /// "@{NewAccount.id}" to earlier subrequests' results.
+    /// `@{NewAccount.id}` to earlier subrequests' results.
     std::string url;
     /// The name later subrequests and the result use for this one: a letter, then letters, digits
     /// or '_' (at most 80 characters), unique within the call.
@@ -76,7 +76,7 @@ struct CompositeSubrequest {
 
 /// A composite call under construction: subrequests in order plus the `allOrNone` and
 /// `collateSubrequests` flags. The typed helpers build the URL from checked parts (each value
-/// percent-encoded, except a whole "@{ref.field}" reference, which is kept as it is).
+/// percent-encoded, except a whole `@{ref.field}` reference, which is kept as it is).
 class CompositeRequest {
 public:
     /// `allOrNone`: when true, any failing subrequest rolls back every one (default false).
@@ -94,7 +94,7 @@ public:
         subrequests_.push_back(std::move(subrequest));
         return *this;
     }
-    /// POST .../sobjects/{sobject}/ with `fields`: creates a record (its id is "@{ref.id}").
+    /// POST .../sobjects/{sobject}/ with `fields`: creates a record (its id is `@{ref.id}`).
     SFCONNECT_DECL CompositeRequest& create(ApiVersion version, std::string_view sobject, std::string reference_id,
                                             boost::json::object fields);
     /// PATCH .../sobjects/{sobject}/{id} with `fields`: updates a record.
@@ -106,7 +106,7 @@ public:
     /// GET .../sobjects/{sobject}/{id}.
     SFCONNECT_DECL CompositeRequest& get(ApiVersion version, std::string_view sobject, std::string_view id,
                                          std::string reference_id);
-    /// GET .../query/?q=<soql> (references in the SOQL are kept as they are).
+    /// GET .../query/?q={soql} (references in the SOQL are kept as they are).
     SFCONNECT_DECL CompositeRequest& query(ApiVersion version, std::string_view soql, std::string reference_id);
 
     /// The subrequests, in order.

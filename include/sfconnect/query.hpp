@@ -79,7 +79,7 @@ struct QueryPage {
 /// boost::system::errc::invalid_argument and fills `diag` (phase setup, the value, the fix).
 SFCONNECT_DECL error_code check_query_options(const QueryOptions& options, Diagnostics& diag);
 
-/// The first request of a query: GET /services/data/vNN.0/query/?q=<soql> (or queryAll/ when
+/// The first request of a query: GET /services/data/vNN.0/query/?q={soql} (or queryAll/ when
 /// `include_deleted`), the SOQL percent-encoded as one query component. Empty or blank SOQL fails
 /// with boost::system::errc::invalid_argument and fills `diag` (phase setup).
 SFCONNECT_DECL boost::system::result<Target> first_query_target(ApiVersion version, std::string_view soql,
@@ -92,8 +92,8 @@ SFCONNECT_DECL boost::system::result<Target> first_query_target(ApiVersion versi
 SFCONNECT_DECL boost::system::result<QueryPage> parse_query_page(boost::json::value&& reply, Diagnostics& diag);
 
 /// Decides the next page's request from a `nextRecordsUrl` (pure). The text must pass
-/// runtime_target()'s checks and stay a query locator: /services/data/vNN.0/query/<locator> or
-/// /services/data/vNN.0/queryAll/<locator>, nothing more. Anything else (another path under
+/// runtime_target()'s checks and stay a query locator: /services/data/vNN.0/query/{locator} or
+/// /services/data/vNN.0/queryAll/{locator}, nothing more. Anything else (another path under
 /// /services/, a host, "..") fails with errc::bad_response and `diag` saying the reply was refused.
 SFCONNECT_DECL boost::system::result<Target> next_query_target(std::string_view next_records_url, Diagnostics& diag);
 

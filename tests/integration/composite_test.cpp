@@ -5,7 +5,7 @@
 #include <sfconnect/token_client.hpp>
 
 #include "catch.hpp"
-#include "support/emulator_client.hpp"
+#include "support/emulator_org.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,22 +17,11 @@
 namespace net = boost::asio;
 using namespace sfconnect;
 using sfconnect::testing::Emulator;
-using sfconnect::testing::EmulatorOptions;
 
 namespace {
 
-struct Org {
-    Org() : emu(make_options()) {}
-    static EmulatorOptions make_options() {
-        EmulatorOptions o;
-        o.accounts = 30;
-        return o;
-    }
-    Emulator emu;
-    bool started = (emu.start(), true);  // before the client reads the port
-    net::io_context io;
-    TokenClient client{io.get_executor(), Site::parse(emu.site()).value(), sfconnect::testing::credentials_for(emu),
-                       test::fast_options_for(emu)};
+struct Org : test::EmulatorOrg {
+    Org() : test::EmulatorOrg(30) {}
 
     struct Outcome {
         error_code ec;

@@ -5,7 +5,7 @@
 #include <sfconnect/token_client.hpp>
 
 #include "catch.hpp"
-#include "support/emulator_client.hpp"
+#include "support/emulator_org.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -23,35 +23,26 @@ namespace net = boost::asio;
 using namespace std::chrono_literals;
 using namespace sfconnect;
 using sfconnect::testing::Emulator;
-using sfconnect::testing::EmulatorOptions;
 using sfconnect::testing::Fault;
 using sfconnect::testing::Route;
 
 namespace {
 
-struct Org {
-    explicit Org(int accounts, int batch = 10) : emu(make_options(accounts, batch)) {}
-    static EmulatorOptions make_options(int accounts, int batch) {
-        EmulatorOptions o;
-        o.accounts = accounts;
-        o.query_batch_size = batch;
-        return o;
-    }
-    Emulator emu;
-    bool started = (emu.start(), true);  // before the client reads the port
-    net::io_context io;
-    TokenClient client{io.get_executor(), Site::parse(emu.site()).value(), sfconnect::testing::credentials_for(emu),
-                       test::fast_options_for(emu)};
-};
+using Org = test::EmulatorOrg;
 
-// Runs a coroutine to completion on `io`, rethrowing what it throws.
 template <class F>
 void run(net::io_context& io, F f) {
-    std::exception_ptr error;
-    net::co_spawn(io, std::move(f), [&](std::exception_ptr e) { error = e; });
-    io.restart();
-    io.run();
-    if (error) std::rethrow_exception(error);
+    test::run_coroutine(io, std::move(f));
+}
+
+// The first page's outcome (the cursor's first request), as an error code.
+error_code first_error(Org& org, QueryCursor<TokenClient>& cursor) {
+    error_code ec;
+    run(org.io, [&]() -> net::awaitable<void> {
+        auto [e, p] = co_await cursor.async_next(net::as_tuple(net::use_awaitable));
+        ec = e;
+    });
+    return ec;
 }
 
 struct Drained {
@@ -150,12 +141,7 @@ TEST_CASE("query cursor: a bad batch size or blank SOQL fails locally, before an
     for (int bad : {0, 199, 2001}) {
         QueryOptions options{.batch_size = bad};
         auto cursor = org.client.async_query("64.0", "SELECT Id FROM Account", options);
-        error_code ec;
-        run(org.io, [&]() -> net::awaitable<void> {
-            auto [e, page] = co_await cursor.async_next(net::as_tuple(net::use_awaitable));
-            ec = e;
-        });
-        CHECK(ec == boost::system::errc::invalid_argument);
+        CHECK(first_error(org, cursor) == boost::system::errc::invalid_argument);
         CHECK(cursor.diagnostics().message.find(std::to_string(bad)) != std::string::npos);
         CHECK(cursor.diagnostics().phase == Phase::setup);
         CHECK(cursor.done());
@@ -239,12 +225,7 @@ TEST_CASE("query cursor: a nextRecordsUrl that leaves the query path is refused"
         org.emu.push_fault(Route::api, Fault::reply_with(200, page));
         org.emu.reset_stats();
         auto cursor = org.client.async_query("64.0", "SELECT Id FROM Account");
-        error_code ec;
-        run(org.io, [&]() -> net::awaitable<void> {
-            auto [e, p] = co_await cursor.async_next(net::as_tuple(net::use_awaitable));
-            ec = e;
-        });
-        CHECK(ec == errc::bad_response);
+        CHECK(first_error(org, cursor) == errc::bad_response);
         CHECK(cursor.done());
         CHECK(cursor.diagnostics().message.find("nextRecordsUrl") != std::string::npos);
         CHECK(org.emu.stats().api_requests == 1);
@@ -256,12 +237,7 @@ TEST_CASE("query cursor: a server error ends the cursor with the REST error mapp
     org.emu.push_fault(
         Route::api, Fault::reply_with(400, R"([{"message":"unexpected token: FORM","errorCode":"MALFORMED_QUERY"}])"));
     auto cursor = org.client.async_query("64.0", "SELECT Id FORM Account");
-    error_code ec;
-    run(org.io, [&]() -> net::awaitable<void> {
-        auto [e, p] = co_await cursor.async_next(net::as_tuple(net::use_awaitable));
-        ec = e;
-    });
-    CHECK(ec == api_errc::api_error);
+    CHECK(first_error(org, cursor) == api_errc::api_error);
     CHECK(cursor.diagnostics().server_error == "MALFORMED_QUERY");
     CHECK(cursor.done());
 }

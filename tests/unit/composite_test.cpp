@@ -30,7 +30,7 @@ TEST_CASE("composite: the typed helpers build checked URLs and the body", "[comp
         .get("64.0", "Account", "@{NewAccount.id}", "ReadBack")
         .update("64.0", "Account", "@{NewAccount.id}", "Rename", {{"Name", "Acme 2"}})
         .query("64.0", "SELECT Id FROM Account WHERE Id = '@{NewAccount.id}'", "Q")
-        .remove("64.0", "Account", "001/../x", "Gone");
+        .remove("64.0", "Account", "001/x y", "Gone");
     const auto& s = r.subrequests();
     REQUIRE(s.size() == 5);
     CHECK(s[0].url == "/services/data/v64.0/sobjects/Account/");
@@ -39,7 +39,7 @@ TEST_CASE("composite: the typed helpers build checked URLs and the body", "[comp
     CHECK(s[2].method == Method::patch);
     CHECK(s[3].url ==
           "/services/data/v64.0/query/?q=SELECT%20Id%20FROM%20Account%20WHERE%20Id%20%3D%20%27@{NewAccount.id}%27");
-    CHECK(s[4].url == "/services/data/v64.0/sobjects/Account/001%2F..%2Fx");
+    CHECK(s[4].url == "/services/data/v64.0/sobjects/Account/001%2Fx%20y");
     Diagnostics diag;
     CHECK_FALSE(check(r, diag));
 
