@@ -5,7 +5,7 @@
 #include <sfconnect/testing/emulator.hpp>
 #include <sfconnect/token_client.hpp>
 
-#include "support/emulator_client.hpp"
+#include "emulator_client.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
