@@ -3,11 +3,8 @@
 // with a reference from one subrequest to another's result, and reports each subrequest's outcome.
 #include "example_org.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <exception>
 #include <iostream>
 
 namespace net = boost::asio;
@@ -36,15 +33,5 @@ net::awaitable<void> create_and_read(sfconnect::TokenClient& client) {
 
 int main(int argc, char** argv) {
     example::Org org = example::org_from_args(argc, argv);
-    net::io_context io;
-    sfconnect::TokenClient client(io.get_executor(), org.site, org.credentials, org.options);
-    net::co_spawn(io, create_and_read(client), [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-    });
-    try {
-        io.run();
-    } catch (const sfconnect::ErrorWithDiagnostics& e) {
-        std::cerr << e.what() << "\nHow to fix: " << e.diagnostics().hint << '\n';
-        return 1;
-    }
+    return example::run_with_client(org, create_and_read);
 }

@@ -2,11 +2,8 @@
 // Reads a SOQL query one page at a time with the query cursor (memory bounded by one page).
 #include "example_org.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <exception>
 #include <iostream>
 
 namespace net = boost::asio;
@@ -33,15 +30,5 @@ int main(int argc, char** argv) {
     sfconnect::testing::EmulatorOptions demo;
     demo.accounts = 1000;  // the emulator's data: five pages of 200
     example::Org org = example::org_from_args(argc, argv, demo);
-    net::io_context io;
-    sfconnect::TokenClient client(io.get_executor(), org.site, org.credentials, org.options);
-    net::co_spawn(io, list_accounts(client), [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-    });
-    try {
-        io.run();
-    } catch (const sfconnect::ErrorWithDiagnostics& e) {
-        std::cerr << e.what() << "\nHow to fix: " << e.diagnostics().hint << '\n';
-        return 1;
-    }
+    return example::run_with_client(org, list_accounts);
 }

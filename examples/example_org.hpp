@@ -11,7 +11,11 @@
 #include <sfconnect/sfconnect.hpp>
 #include <sfconnect/testing/emulator.hpp>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -64,6 +68,24 @@ inline Org org_from_args(int argc, char** argv, sfconnect::testing::EmulatorOpti
     auto credentials = sfconnect::ConsumerCredentials::from_env(diag);
     if (!credentials) exit_on_bad_input(credentials.error(), diag);
     return Org{nullptr, *site, std::move(*credentials), {}};
+}
+
+/// Runs `coroutine(client)` to completion with a TokenClient for `org`. An ErrorWithDiagnostics it
+/// throws is printed with its hint and gives 1; success gives 0.
+template <class Coroutine>
+int run_with_client(const Org& org, Coroutine coroutine) {
+    boost::asio::io_context io;
+    sfconnect::TokenClient client(io.get_executor(), org.site, org.credentials, org.options);
+    boost::asio::co_spawn(io, coroutine(client), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    });
+    try {
+        io.run();
+    } catch (const sfconnect::ErrorWithDiagnostics& e) {
+        std::cerr << e.what() << "\nHow to fix: " << e.diagnostics().hint << '\n';
+        return 1;
+    }
+    return 0;
 }
 
 }  // namespace example
