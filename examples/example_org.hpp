@@ -11,7 +11,11 @@
 #include <sfconnect/sfconnect.hpp>
 #include <sfconnect/testing/emulator.hpp>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -35,8 +39,8 @@ struct Org {
 
 /// Starts the emulator on 127.0.0.1 and returns options that reach it: trust its run-time CA,
 /// connect to its port, and keep the Site for SNI, the Host header and certificate checks.
-inline Org emulator_org() {
-    auto emulator = std::make_unique<sfconnect::testing::Emulator>();
+inline Org emulator_org(sfconnect::testing::EmulatorOptions emulator_options = {}) {
+    auto emulator = std::make_unique<sfconnect::testing::Emulator>(std::move(emulator_options));
     emulator->start();
     //[emulator_options
     sfconnect::TokenClientOptions options;
@@ -52,11 +56,11 @@ inline Org emulator_org() {
     return Org{std::move(emulator), site, std::move(credentials), std::move(options)};
 }
 
-/// The org named by argv[1] or SFCONNECT_SITE, else the emulator.
-inline Org org_from_args(int argc, char** argv) {
+/// The org named by argv[1] or SFCONNECT_SITE, else the emulator (made with `emulator_options`).
+inline Org org_from_args(int argc, char** argv, sfconnect::testing::EmulatorOptions emulator_options = {}) {
     std::string site_text = argc > 1 ? argv[1] : "";
     if (const char* env = std::getenv("SFCONNECT_SITE"); site_text.empty() && env != nullptr) site_text = env;
-    if (site_text.empty()) return emulator_org();
+    if (site_text.empty()) return emulator_org(std::move(emulator_options));
 
     sfconnect::Diagnostics diag;
     auto site = sfconnect::Site::parse(site_text, diag);
@@ -64,6 +68,24 @@ inline Org org_from_args(int argc, char** argv) {
     auto credentials = sfconnect::ConsumerCredentials::from_env(diag);
     if (!credentials) exit_on_bad_input(credentials.error(), diag);
     return Org{nullptr, *site, std::move(*credentials), {}};
+}
+
+/// Runs `coroutine(client)` to completion with a TokenClient for `org`. An ErrorWithDiagnostics it
+/// throws is printed with its hint and gives 1; success gives 0.
+template <class Coroutine>
+int run_with_client(const Org& org, Coroutine coroutine) {
+    boost::asio::io_context io;
+    sfconnect::TokenClient client(io.get_executor(), org.site, org.credentials, org.options);
+    boost::asio::co_spawn(io, coroutine(client), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    });
+    try {
+        io.run();
+    } catch (const sfconnect::ErrorWithDiagnostics& e) {
+        std::cerr << e.what() << "\nHow to fix: " << e.diagnostics().hint << '\n';
+        return 1;
+    }
+    return 0;
 }
 
 }  // namespace example

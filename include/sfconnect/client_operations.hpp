@@ -21,10 +21,12 @@
 //   template <class H> static void initiate_revoke(const handle_type&, H&&, TokenPtr, Diagnostics*);
 //   template <class H> static void initiate_introspect(const handle_type&, H&&, Diagnostics*);
 
+#include <sfconnect/composite.hpp>
 #include <sfconnect/connect_info.hpp>
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/endpoint.hpp>
 #include <sfconnect/error_with_diagnostics.hpp>
+#include <sfconnect/query.hpp>
 #include <sfconnect/response.hpp>
 #include <sfconnect/token_client_types.hpp>
 #include <sfconnect/detail/default_operation.hpp>
@@ -127,6 +129,33 @@ public:
                 Derived::initiate_introspect(self, std::move(handler), d);
             },
             &diag, std::forward<CompletionToken>(token));
+    }
+
+    /// A cursor over the SOQL query `soql` (GET .../query/), read one page at a time with
+    /// QueryCursor::async_next(); nothing is sent before the first async_next(). The client must
+    /// outlive the cursor's operations. See <sfconnect/query.hpp>.
+    QueryCursor<Derived> async_query(ApiVersion version, std::string_view soql, QueryOptions options = {}) {
+        return QueryCursor<Derived>(static_cast<Derived&>(*this), version, soql, options, false);
+    }
+    /// async_query() over queryAll/: deleted and archived records are included.
+    QueryCursor<Derived> async_query_all(ApiVersion version, std::string_view soql, QueryOptions options = {}) {
+        return QueryCursor<Derived>(static_cast<Derived&>(*this), version, soql, options, true);
+    }
+
+    /// Sends `request` as one composite call (at most 25 subrequests, checked before sending).
+    /// Completion signature: void(error_code, CompositeResult). See <sfconnect/composite.hpp>.
+    template <class CompletionToken = boost::asio::deferred_t>
+    auto async_composite(ApiVersion version, const CompositeRequest& request, Diagnostics& diag,
+                         CompletionToken&& token = {}) {
+        return sfconnect::async_composite(static_cast<Derived&>(*this), version, request, diag,
+                                          std::forward<CompletionToken>(token));
+    }
+    /// async_composite() without a Diagnostics argument.
+    template <class CompletionToken = boost::asio::deferred_t>
+        requires(!std::is_same_v<std::remove_cvref_t<CompletionToken>, Diagnostics>)
+    auto async_composite(ApiVersion version, const CompositeRequest& request, CompletionToken&& token = {}) {
+        return sfconnect::async_composite(static_cast<Derived&>(*this), version, request,
+                                          std::forward<CompletionToken>(token));
     }
 
     /// Coroutine convenience: the token, or ErrorWithDiagnostics thrown. A fresh cached token is

@@ -40,6 +40,13 @@ inline constexpr Endpoint<"/services/data/v{version}/sobjects/{sobject}/{id}", M
 /// SOQL with `query.bind(v).with_query("q", soql)`. Further pages: runtime_target(nextRecordsUrl).
 inline constexpr Endpoint<"/services/data/v{version}/query/"> query{};
 
+/// GET /services/data/v{version}/queryAll/: a SOQL query that also returns deleted and archived
+/// records. Add the SOQL with `with_query("q", soql)`.
+inline constexpr Endpoint<"/services/data/v{version}/queryAll/"> query_all{};
+
+/// POST /services/data/v{version}/composite: up to 25 subrequests in one call (see composite.hpp).
+inline constexpr Endpoint<"/services/data/v{version}/composite", Method::post> composite{};
+
 }  // namespace sfconnect::endpoints
 
 #endif

@@ -25,6 +25,7 @@
 #include <sfconnect/access_token.hpp>
 #include <sfconnect/api_version.hpp>
 #include <sfconnect/check.hpp>
+#include <sfconnect/composite.hpp>
 #include <sfconnect/consumer_credentials.hpp>
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/endpoint.hpp>
@@ -32,6 +33,7 @@
 #include <sfconnect/error.hpp>
 #include <sfconnect/error_with_diagnostics.hpp>
 #include <sfconnect/limit_info.hpp>
+#include <sfconnect/query.hpp>
 #include <sfconnect/reply_errors.hpp>
 #include <sfconnect/response.hpp>
 #include <sfconnect/secret.hpp>

@@ -15,12 +15,14 @@
 #include <sfconnect/impl/access_token.ipp>
 #include <sfconnect/impl/api_version.ipp>
 #include <sfconnect/impl/check.ipp>
+#include <sfconnect/impl/composite.ipp>
 #include <sfconnect/impl/consumer_credentials.ipp>
 #include <sfconnect/impl/diagnostics.ipp>
 #include <sfconnect/impl/endpoint.ipp>
 #include <sfconnect/impl/error.ipp>
 #include <sfconnect/impl/https_transport.ipp>
 #include <sfconnect/impl/limit_info.ipp>
+#include <sfconnect/impl/query.ipp>
 #include <sfconnect/impl/reply_errors.ipp>
 #include <sfconnect/impl/secret.ipp>
 #include <sfconnect/impl/site.ipp>

@@ -331,3 +331,84 @@ TEST_CASE("org model: routes and option validation", "[org_model]") {
     OrgModel org;
     CHECK_THROWS_AS(org.set_token_lifetime(std::chrono::milliseconds(0)), std::invalid_argument);
 }
+
+// ---- issue 15: the Account table, queryAll and composite, socket-free ----------------------------
+
+namespace {
+
+OrgRequest api_call(const OrgModel& org, std::string method, std::string target, const std::string& token,
+                    std::string body = {}) {
+    OrgRequest r = api_get(org, std::move(target), token);
+    r.method = std::move(method);
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.body = std::move(body);
+    return r;
+}
+
+std::string nth_account_id(OrgModel& org, const std::string& token, std::size_t n) {
+    const OrgReply r = org.handle(api_get(org, "/services/data/v64.0/query/?q=SELECT+Id+FROM+Account", token));
+    return std::string(body_of(r).at("records").at(n).at("Id").as_string());
+}
+
+}  // namespace
+
+TEST_CASE("org model: up to 50,000 accounts; query skips deleted rows, queryAll keeps them", "[org][query]") {
+    EmulatorOptions big;
+    big.accounts = 50000;
+    CHECK(OrgModel(big).options().accounts == 50000);
+    big.accounts = 50001;
+    CHECK_THROWS_AS(OrgModel(big), std::invalid_argument);
+
+    EmulatorOptions options;
+    options.accounts = 5;
+    OrgModel org(options);
+    const std::string token = grant(org);
+    const std::string id = nth_account_id(org, token, 1);
+    CHECK(org.handle(api_call(org, "DELETE", "/services/data/v64.0/sobjects/Account/" + id, token)).status == 204);
+    check_rest_error(org.handle(api_call(org, "DELETE", "/services/data/v64.0/sobjects/Account/" + id, token)), 404,
+                     "ENTITY_IS_DELETED");
+    const auto count = [&](const std::string& resource) {
+        return body_of(
+                   org.handle(api_get(org, "/services/data/v64.0/" + resource + "/?q=SELECT+Id+FROM+Account", token)))
+            .at("totalSize")
+            .as_int64();
+    };
+    CHECK(count("query") == 4);
+    CHECK(count("queryAll") == 5);
+}
+
+TEST_CASE("org model: composite counts once, checks its limits, rolls back with allOrNone", "[org][composite]") {
+    OrgModel org;
+    const std::string token = grant(org);
+    const std::string id = nth_account_id(org, token, 0);
+    const auto usage = [&] {
+        const OrgReply r = org.handle(api_get(org, "/services/data/v64.0/limits/", token));
+        return body_of(r).at("DailyApiRequests").at("Remaining").as_int64();
+    };
+    const std::string rename = R"({"method":"PATCH","url":"/services/data/v64.0/sobjects/Account/)" + id +
+                               R"(","referenceId":"r)";
+    std::string subs;
+    for (int i = 0; i < 26; ++i) subs += (i ? "," : "") + rename + std::to_string(i) + R"(","body":{"Name":"x"}})";
+    check_rest_error(org.handle(api_call(org, "POST", "/services/data/v64.0/composite", token,
+                                         R"({"compositeRequest":[)" + subs + "]}")),
+                     400, "LIMIT_EXCEEDED");
+
+    const std::int64_t before = usage();
+    const std::string body = R"({"allOrNone":true,"compositeRequest":[)" + rename + R"(a","body":{"Name":"Never"}},)" +
+                             R"({"method":"POST","url":"/services/data/v64.0/sobjects/Account/","referenceId":"b",)" +
+                             R"("body":{"Name":"New"}},)" + rename + R"(c","body":{"Bogus":"x"}}]})";
+    const OrgReply r = org.handle(api_call(org, "POST", "/services/data/v64.0/composite", token, body));
+    REQUIRE(r.status == 200);
+    const json::value reply = body_of(r);
+    const json::array& results = reply.at("compositeResponse").as_array();
+    REQUIRE(results.size() == 3);
+    CHECK(results[0].at("httpStatusCode") == 400);
+    CHECK(results[0].at("body").at(0).at("errorCode") == "PROCESSING_HALTED");
+    CHECK(results[1].at("body").at(0).at("errorCode") == "PROCESSING_HALTED");
+    CHECK(results[2].at("body").at(0).at("errorCode") == "INVALID_FIELD");
+    CHECK(usage() == before - 2);  // the composite call and this limits call
+    const OrgReply after = org.handle(api_get(org, "/services/data/v64.0/sobjects/Account/" + id, token));
+    CHECK(body_of(after).at("Name") != "Never");
+    CHECK(body_of(org.handle(api_get(org, "/services/data/v64.0/query/?q=SELECT+COUNT()+FROM+Account", token)))
+              .at("totalSize") == 25);
+}

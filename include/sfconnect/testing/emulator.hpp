@@ -158,7 +158,9 @@ struct RecordedRequest {
 /// HTTP Basic header), GET|POST /services/oauth2/userinfo, POST /services/oauth2/introspect,
 /// POST /services/oauth2/revoke, GET /services/data/ (no auth), and with a Bearer token
 /// GET /services/data/vNN.0/ (60.0-66.0), .../limits/, .../query/?q=SELECT ... FROM Account [LIMIT n]
-/// with nextRecordsUrl paging, and .../sobjects/Account/{id}. Every /services/data reply carries
+/// with nextRecordsUrl paging (queryAll/ too), .../sobjects/Account/ (POST) and .../sobjects/Account/{id}
+/// (GET, PATCH, DELETE), and .../composite (up to 25 subrequests with references and allOrNone
+/// rollback; one API call). Every /services/data reply carries
 /// `Sforce-Limit-Info: api-usage=<n>/15000`. Unknown paths answer 404 NOT_FOUND.
 class Emulator {
 public:

@@ -3,6 +3,8 @@
 #define SFCONNECT_TESTING_IMPL_ORG_MODEL_IPP
 
 #include <sfconnect/testing/org_model.hpp>
+#include <sfconnect/testing/detail/account_table.hpp>
+#include <sfconnect/testing/detail/composite.hpp>
 #include <sfconnect/testing/detail/openssl.hpp>
 #include <sfconnect/testing/detail/org_replies.hpp>
 #include <sfconnect/testing/detail/soql.hpp>
@@ -68,11 +70,6 @@ inline constexpr std::size_t token_prune_threshold = 1024;
 inline constexpr std::size_t max_issued_log = 4096;
 inline constexpr std::string_view alphanumerics = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-struct Account {
-    std::string id;
-    std::string name;
-};
-
 struct TokenRecord {
     std::chrono::steady_clock::time_point issued;
     std::int64_t issued_unix = 0;  // seconds, for introspection
@@ -85,6 +82,7 @@ struct QueryCursor {
     std::vector<std::string> fields;
     std::size_t total = 0;
     std::size_t batch = 0;
+    std::shared_ptr<const std::vector<std::size_t>> rows;  // the matching rows; null: rows 0..total-1
 };
 
 // "Bearer <token>" (Salesforce also accepts the older "OAuth <token>").
@@ -124,24 +122,6 @@ inline std::vector<std::string_view> split_path(std::string_view path) {
 }
 
 inline std::string version_path(int version) { return "/services/data/v" + std::to_string(version) + ".0"; }
-
-// Salesforce's 18-character case-insensitive id: three checksum characters encode which of the
-// 15 characters are upper case.
-inline std::string to_18_char_id(std::string_view id15) {
-    static constexpr char map[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
-    std::string out(id15);
-    for (std::size_t chunk = 0; chunk < 3; ++chunk) {
-        unsigned flags = 0;
-        for (std::size_t i = 0; i < 5; ++i) {
-            const char c = id15[chunk * 5 + i];
-            if (c >= 'A' && c <= 'Z') {
-                flags |= 1u << i;
-            }
-        }
-        out.push_back(map[flags]);
-    }
-    return out;
-}
 
 inline OrgReply service_unavailable_page() {
     return text_reply(503, "text/html;charset=UTF-8",

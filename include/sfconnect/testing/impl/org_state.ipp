@@ -13,7 +13,7 @@ struct OrgModel::Org {
     EmulatorOptions opts;
     std::string identity;
     std::string instance;
-    std::vector<detail::Account> accounts;
+    detail::AccountTable accounts;
 
     Scenario current_scenario = Scenario::healthy;
     int propagating_failures_left = 0;
@@ -32,7 +32,8 @@ struct OrgModel::Org {
     std::uint64_t tokens_issued = 0;
     std::uint64_t token_invalidations = 0;
 
-    explicit Org(EmulatorOptions options) : opts(validate(std::move(options))), token_lifetime(opts.token_lifetime) {
+    explicit Org(EmulatorOptions options)
+        : opts(validate(std::move(options))), accounts(opts.accounts), token_lifetime(opts.token_lifetime) {
         if (opts.consumer_secret.empty()) {
             opts.consumer_secret = detail::upper_hex(detail::random_bytes(32));
         }
@@ -41,13 +42,6 @@ struct OrgModel::Org {
         identity = std::string("https://") + (sandbox ? "test" : "login") + ".salesforce.com/id/" +
                    opts.organization_id + "/" + opts.user_id;
         instance = "https://" + opts.site;
-        for (int i = 1; i <= opts.accounts; ++i) {
-            char id15[32];
-            std::snprintf(id15, sizeof id15, "0015g%010d", i);
-            char name[32];
-            std::snprintf(name, sizeof name, "Emulator Account %03d", i);
-            accounts.push_back({detail::to_18_char_id(id15), name});
-        }
     }
 
     static EmulatorOptions validate(EmulatorOptions o) {
@@ -66,7 +60,7 @@ struct OrgModel::Org {
         }
         require(o.token_lifetime.count() > 0, "token_lifetime must be positive");
         require(o.idle_timeout.count() >= 0, "idle_timeout must not be negative");
-        require(o.accounts >= 0 && o.accounts <= 10000, "accounts must be within 0..10000");
+        require(o.accounts >= 0 && o.accounts <= 50000, "accounts must be within 0..50000");
         require(o.query_batch_size >= 1 && o.query_batch_size <= 2000, "query_batch_size must be within 1..2000");
         require(o.propagating_token_failures >= 0 && o.propagating_token_failures <= 1000000,
                 "propagating_token_failures must be within 0..1000000");
@@ -340,7 +334,7 @@ struct OrgModel::Org {
         boost::json::array records;
         const std::size_t end = std::min(c.total, offset + c.batch);
         for (std::size_t i = offset; i < end; ++i) {
-            records.emplace_back(account_json(accounts[i], c.version, c.fields));
+            records.emplace_back(account_json(accounts.rows()[c.rows ? (*c.rows)[i] : i], c.version, c.fields));
         }
         boost::json::object o;
         o["totalSize"] = c.total;
@@ -352,7 +346,7 @@ struct OrgModel::Org {
         return detail::json_reply(200, o);
     }
 
-    OrgReply run_query(const OrgRequest& req, int version) {
+    OrgReply run_query(const OrgRequest& req, int version, bool include_deleted) {
         const std::optional<std::string> q = detail::param(detail::parse_form(detail::query_of(req.target)), "q");
         if (!q || detail::trim(*q).empty()) {
             return detail::rest_error(400, "MALFORMED_QUERY", "A query string has to be specified");
@@ -362,7 +356,16 @@ struct OrgModel::Org {
             return std::move(*error);
         }
         const detail::Soql& soql = std::get<detail::Soql>(parsed);
-        const std::size_t total = std::min(accounts.size(), soql.limit.value_or(accounts.size()));
+        // query/ skips deleted rows, queryAll/ includes them (Salesforce's IsDeleted rows).
+        std::shared_ptr<std::vector<std::size_t>> rows;
+        std::size_t matching = accounts.rows().size();
+        if (!include_deleted && accounts.deleted_count() > 0) {
+            rows = std::make_shared<std::vector<std::size_t>>();
+            for (std::size_t i = 0; i < accounts.rows().size(); ++i)
+                if (!accounts.rows()[i].deleted) rows->push_back(i);
+            matching = rows->size();
+        }
+        const std::size_t total = std::min(matching, soql.limit.value_or(matching));
         if (soql.count) {
             boost::json::object o;
             o["totalSize"] = total;
@@ -372,7 +375,8 @@ struct OrgModel::Org {
         }
         const detail::QueryCursor cursor{version, soql.fields, total,
                                          detail::batch_size_hint(req.header("Sforce-Query-Options"),
-                                                                 static_cast<std::size_t>(opts.query_batch_size))};
+                                                                 static_cast<std::size_t>(opts.query_batch_size)),
+                                         std::move(rows)};
         const std::string locator = detail::to_18_char_id(
             "01g5g" + detail::random_string(10, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"));
         if (total > cursor.batch) {
@@ -403,27 +407,23 @@ struct OrgModel::Org {
     }
 
     OrgReply account_by_id(std::string_view id, int version) const {
-        for (const auto& a : accounts) {
-            if (id == a.id || id == std::string_view{a.id}.substr(0, 15)) {
-                boost::json::object o = account_json(a, version, {"Id", "Name"});
-                o["IsDeleted"] = false;
-                o["CreatedDate"] = "2024-01-01T00:00:00.000+0000";
-                o["OwnerId"] = opts.user_id;
-                return detail::json_reply(200, o);
-            }
-        }
-        return detail::not_found();
+        const auto i = accounts.find(id);
+        if (!i || accounts.rows()[*i].deleted) return detail::not_found();
+        boost::json::object o = account_json(accounts.rows()[*i], version, {"Id", "Name"});
+        o["IsDeleted"] = false;
+        o["CreatedDate"] = "2024-01-01T00:00:00.000+0000";
+        o["OwnerId"] = opts.user_id;
+        return detail::json_reply(200, o);
     }
 
     OrgReply api_endpoint(const OrgRequest& req, Scenario s) {
         const std::string_view path = std::string_view{req.target}.substr(0, req.target.find('?'));
-        const std::vector<std::string_view> seg = detail::split_path(
-            path.substr(std::string_view("/services/data").size()));
         const bool get = req.method == "GET" || req.method == "HEAD";
         if (s == Scenario::api_unavailable) {
             return detail::server_unavailable();
         }
-        if (seg.empty()) {  // the versions list needs no session and does not count against limits
+        if (detail::split_path(path.substr(std::string_view("/services/data").size())).empty()) {
+            // the versions list needs no session and does not count against limits
             return get ? detail::versions_reply() : detail::method_not_allowed(req, "GET,HEAD");
         }
         if (!token_valid(detail::bearer_token(req))) {
@@ -433,23 +433,52 @@ struct OrgModel::Org {
             if (s == Scenario::request_limit) api_usage = std::max(api_usage, detail::daily_api_limit);
             return *refusal;
         }
-        ++api_usage;
-        const int version = detail::parse_version(seg[0]);
+        ++api_usage;  // one API call, whatever it is (a composite call with its subrequests included)
+        return api_resource(req, false);
+    }
+
+    // A resource under /services/data/vNN.0/, after authentication. `in_composite`: a subrequest.
+    OrgReply api_resource(const OrgRequest& req, bool in_composite) {
+        const std::string_view path = std::string_view{req.target}.substr(0, req.target.find('?'));
+        if (!path.starts_with("/services/data/")) return detail::not_found();
+        const std::vector<std::string_view> seg = detail::split_path(
+            path.substr(std::string_view("/services/data").size()));
+        const bool get = req.method == "GET" || req.method == "HEAD";
+        const int version = seg.empty() ? 0 : detail::parse_version(seg[0]);
         const bool known_version = std::any_of(detail::api_versions.begin(), detail::api_versions.end(),
                                                [&](const auto& v) { return v.first == version; });
         const bool query = (seg.size() == 2 || seg.size() == 3) && (seg[1] == "query" || seg[1] == "queryAll");
-        const bool account = seg.size() == 4 && seg[1] == "sobjects" && detail::iequals(seg[2], "Account");
+        const bool account = (seg.size() == 3 || seg.size() == 4) && seg[1] == "sobjects" &&
+                             detail::iequals(seg[2], "Account");
         const bool limits = seg.size() == 2 && seg[1] == "limits";
-        if (!known_version || !(seg.size() == 1 || query || account || limits)) {
+        const bool composite = seg.size() == 2 && seg[1] == "composite" && !in_composite;
+        if (!known_version || !(seg.size() == 1 || query || account || limits || composite)) {
             return detail::not_found();
         }
+        if (composite) {
+            if (req.method != "POST") return detail::method_not_allowed(req, "POST");
+            return detail::run_composite(req, accounts, [&](const OrgRequest& sub) { return api_resource(sub, true); });
+        }
+        if (account) return account_resource(req, seg, version);
         if (!get) {
             return detail::method_not_allowed(req, "GET,HEAD");
         }
         if (seg.size() == 1) return detail::resources_reply(version, identity);
         if (limits) return detail::limits_reply(api_usage);
-        if (query) return seg.size() == 2 ? run_query(req, version) : next_page(seg[2]);
-        return account_by_id(seg[3], version);
+        if (query) return seg.size() == 2 ? run_query(req, version, seg[1] == "queryAll") : next_page(seg[2]);
+        return detail::not_found();
+    }
+
+    // sobjects/Account/ (POST creates) and sobjects/Account/{id} (GET, PATCH, DELETE).
+    OrgReply account_resource(const OrgRequest& req, const std::vector<std::string_view>& seg, int version) {
+        if (seg.size() == 3) {
+            if (req.method != "POST") return detail::method_not_allowed(req, "POST");
+            return accounts.create(req.body, detail::version_path(version));
+        }
+        if (req.method == "GET" || req.method == "HEAD") return account_by_id(seg[3], version);
+        if (req.method == "PATCH") return accounts.update(seg[3], req.body);
+        if (req.method == "DELETE") return accounts.remove(seg[3]);
+        return detail::method_not_allowed(req, "GET,HEAD,PATCH,DELETE");
     }
 
     OrgReply handle(const OrgRequest& req) {
