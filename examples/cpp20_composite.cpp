@@ -31,7 +31,10 @@ net::awaitable<void> create_and_read(sfconnect::TokenClient& client) {
 }
 //]
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     example::Org org = example::org_from_args(argc, argv);
     return example::run_with_client(org, create_and_read);
+} catch (const std::exception& e) {  // e.g. out of memory, or an emulator that cannot start
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
 }

@@ -24,17 +24,7 @@ net::awaitable<void> run(sfconnect::TokenClient& client) {
 
 int main(int argc, char** argv) try {
     example::Org org = example::org_from_args(argc, argv);
-    net::io_context io;
-    sfconnect::TokenClient client(io.get_executor(), org.site, org.credentials, org.options);
-    net::co_spawn(io, run(client), [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-    });
-    try {
-        io.run();
-    } catch (const sfconnect::ErrorWithDiagnostics& e) {
-        std::cerr << e.what() << "\nHow to fix: " << e.diagnostics().hint << '\n';
-        return 1;
-    }
+    return example::run_with_client(org, run);
 } catch (const std::exception& e) {  // e.g. out of memory, or an emulator that cannot start
     std::cerr << "error: " << e.what() << '\n';
     return 1;

@@ -26,9 +26,12 @@ net::awaitable<void> list_accounts(sfconnect::TokenClient& client) {
 }
 //]
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     sfconnect::testing::EmulatorOptions demo;
     demo.accounts = 1000;  // the emulator's data: five pages of 200
     example::Org org = example::org_from_args(argc, argv, demo);
     return example::run_with_client(org, list_accounts);
+} catch (const std::exception& e) {  // e.g. out of memory, or an emulator that cannot start
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
 }
