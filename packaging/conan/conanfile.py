@@ -47,6 +47,7 @@ class SfconnectConan(ConanFile):
         # Included by the public headers, so transitive (the default for a header-library).
         self.requires("boost/[>=1.81 <2]")
         self.requires("openssl/[>=3 <4]")
+        self.requires("zlib/[>=1.2.11 <2]")
 
     def package_id(self):
         self.info.clear()
@@ -69,7 +70,8 @@ class SfconnectConan(ConanFile):
         self.cpp_info.set_property("pkg_config_name", "sfconnect")
         self.cpp_info.bindirs = []
         self.cpp_info.libdirs = []
-        # Boost.Beast/Asio are header-only; Boost.JSON is a compiled library; TLS needs both OpenSSL libraries.
-        self.cpp_info.requires = ["boost::headers", "boost::json", "openssl::ssl", "openssl::crypto"]
+        # Boost.Beast/Asio are header-only; Boost.JSON is a compiled library; TLS needs both OpenSSL
+        # libraries; compressed replies need zlib.
+        self.cpp_info.requires = ["boost::headers", "boost::json", "openssl::ssl", "openssl::crypto", "zlib::zlib"]
         if self.settings.os in ["Linux", "FreeBSD"]:
             self.cpp_info.system_libs = ["pthread"]
