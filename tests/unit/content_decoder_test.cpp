@@ -176,3 +176,16 @@ TEST_CASE("the ratio limit stops a bomb long before the output limit", "[content
     CHECK(s == decode_status::ratio_exceeded);
     CHECK(out2.size() <= 100 * e.consumed() + 64 * 1024 + 16 * 1024);
 }
+
+TEST_CASE("output decoded before an error counts first, whatever the split (fuzz_content_decoder)",
+          "[content_decoder][fuzz]") {
+    std::string wire = compress(std::string(5000, 'a'), 31);
+    wire[wire.size() - 8] = static_cast<char>(wire[wire.size() - 8] ^ 0x55);  // break the CRC-32
+    for (std::size_t split = 0; split <= wire.size(); ++split) {
+        INFO("split at " << split);
+        CHECK(decode_in_two(content_coding::gzip, wire, split, decode_limits{1000, 0, 0}).finished ==
+              decode_status::too_large);
+        CHECK(decode_in_two(content_coding::gzip, wire, split, decode_limits{10000, 0, 0}).finished ==
+              decode_status::corrupt);
+    }
+}

@@ -144,9 +144,10 @@ private:
                 zs_.next_out = reinterpret_cast<Bytef*>(chunk.data());  // NOLINT: zlib's API
                 zs_.avail_out = static_cast<uInt>(chunk.size());
                 rc = inflate(&zs_, Z_NO_FLUSH);
-                if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return decode_status::corrupt;
+                // what was decoded before an error counts first, so the outcome never depends on the split
                 const std::size_t n = chunk.size() - zs_.avail_out;
                 if (const decode_status s = append(chunk.data(), n, out); s != decode_status::ok) return s;
+                if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return decode_status::corrupt;
                 if (rc == Z_BUF_ERROR && n == 0) {
                     if (zs_.avail_in > 0) return decode_status::corrupt;  // no progress with input left
                     break;                                                // needs more input
