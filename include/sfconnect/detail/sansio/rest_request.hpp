@@ -97,7 +97,13 @@ inline error_code decode_body(Response& out, const decode_limits& limits, Diagno
     if (coding == content_coding::identity || out.body.empty()) return {};
     std::string decoded;
     content_decoder decoder(coding, limits);
-    decode_status s = decoder.feed(out.body, decoded);
+    // Fed in small pieces, so the ratio limit compares the output with the input that produced it.
+    decode_status s = decode_status::ok;
+    for (std::string_view rest = out.body; !rest.empty() && (s == decode_status::ok || s == decode_status::done);) {
+        const std::string_view piece = rest.substr(0, 4096);
+        rest.remove_prefix(piece.size());
+        s = decoder.feed(piece, decoded);
+    }
     if (s == decode_status::ok || s == decode_status::done) s = decoder.finish();
     if (s == decode_status::ok) {
         out.body = std::move(decoded);
@@ -113,7 +119,7 @@ inline error_code decode_body(Response& out, const decode_limits& limits, Diagno
     } else if (s == decode_status::too_large) {
         diag.message = "the " + coded + " reply inflates past the body limit of " + std::to_string(limits.max_output) +
                        " bytes (after " + std::to_string(decoder.consumed()) +
-                       " compressed bytes); decoding stopped there";
+                       " compressed bytes); decoding stopped at " + std::to_string(decoder.produced()) + " bytes";
         diag.hint = "if replies this large are expected, raise RequestOptions::max_response_bytes or "
                     "TokenClientOptions::max_response_bytes";
     } else if (s == decode_status::ratio_exceeded) {
