@@ -54,7 +54,7 @@ inline std::uint64_t content_length(const sfconnect::Response& r) {
 
 /// One whole query, page after page; returns the first error.
 template <class Client>
-boost::asio::awaitable<sfconnect::error_code> one_query(Client& client, const std::string& version, bool compress,
+boost::asio::awaitable<sfconnect::error_code> one_query(Client& client, sfconnect::ApiVersion version, bool compress,
                                                         Figures& fig, sfconnect::Diagnostics& diag) {
     namespace net = boost::asio;
     sfconnect::RequestOptions first{.query = {{"q", "SELECT Id, Name FROM Account"}}};
@@ -85,7 +85,7 @@ boost::asio::awaitable<sfconnect::error_code> one_query(Client& client, const st
 /// The measured loop: run.args.requests whole queries (one untimed query first warms the path).
 template <class Client, class Run, class Stopwatch>
 boost::asio::awaitable<void> query_mode(Client& client, Run& run, Stopwatch& sw, Figures& fig,
-                                        const std::string& version) {
+                                        sfconnect::ApiVersion version) {
     const bool compress = run.args.mode == "query";
     Figures warm;
     sfconnect::Diagnostics diag;

@@ -444,8 +444,7 @@ int run_benchmark(bench::Args args, long rss_start) {
         else if (a.mode == "request") co_await request_mode(client, run, sw);
         else if (a.mode == "herd") co_await herd_mode(client, run, sw, herd);
         else if (a.mode == "large-reply") co_await large_reply_mode(client, run, sw);
-        else if (query_bench::is_query_mode(a.mode))
-            co_await query_bench::query_mode(client, run, sw, query, std::string(version.str()));
+        else if (query_bench::is_query_mode(a.mode)) co_await query_bench::query_mode(client, run, sw, query, version);
         else co_await cached_mode(client, run, sw, cached);
     };
     auto task = body();

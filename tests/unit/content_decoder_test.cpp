@@ -5,6 +5,7 @@
 #include <sfconnect/detail/content_decoder.hpp>
 
 #include "catch.hpp"
+#include "support/zlib_compress.hpp"
 
 #include <zlib.h>
 
@@ -18,19 +19,8 @@ using sfconnect::detail::parse_content_coding;
 
 namespace {
 
-// window_bits: 15 + 16 gzip, 15 zlib, -15 raw deflate.
 std::string compress(const std::string& text, int window_bits, int level = Z_DEFAULT_COMPRESSION) {
-    z_stream zs{};
-    REQUIRE(deflateInit2(&zs, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&zs, static_cast<uLong>(text.size())) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));  // NOLINT: zlib's API
-    zs.avail_in = static_cast<uInt>(text.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());  // NOLINT: zlib's API
-    zs.avail_out = static_cast<uInt>(out.size());
-    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
+    return sfconnect::test::zlib_compress(text, window_bits, level);
 }
 
 std::string sample_json() {

@@ -7,6 +7,7 @@
 #include <sfconnect/detail/sansio/rest_request.hpp>
 
 #include "catch.hpp"
+#include "support/zlib_compress.hpp"
 
 #include <zlib.h>
 
@@ -21,17 +22,7 @@ using sansio::action_kind;
 namespace {
 
 std::string gzip(const std::string& text, int window_bits = 31) {
-    z_stream zs{};
-    REQUIRE(deflateInit2(&zs, 9, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&zs, static_cast<uLong>(text.size())) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));  // NOLINT: zlib's API
-    zs.avail_in = static_cast<uInt>(text.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());  // NOLINT: zlib's API
-    zs.avail_out = static_cast<uInt>(out.size());
-    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
+    return sfconnect::test::zlib_compress(text, window_bits, 9);
 }
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
