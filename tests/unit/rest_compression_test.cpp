@@ -63,7 +63,7 @@ struct OneExchange {
     }
 };
 
-const std::string json_text = R"({"records":[)" + std::string(5000, ' ') + R"(],"done":true})";
+std::string json_text() { return R"({"records":[)" + std::string(5000, ' ') + R"(],"done":true})"; }
 
 }  // namespace
 
@@ -119,15 +119,15 @@ TEST_CASE("gzip and deflate bodies are decoded; identity and absent encodings pa
         OneExchange x;
         INFO(encoding << " " << bits);
         CHECK_FALSE(
-            x.run({}, {{"Content-Type", "application/json"}, {"Content-Encoding", encoding}}, gzip(json_text, bits)));
-        CHECK(x.out.body == json_text);
+            x.run({}, {{"Content-Type", "application/json"}, {"Content-Encoding", encoding}}, gzip(json_text(), bits)));
+        CHECK(x.out.body == json_text());
         Diagnostics d;
         CHECK_FALSE(sansio::parse_json_body(x.out, d));
         CHECK(x.out.json.as_object().at("done").as_bool());
     }
     OneExchange plain;  // a server that ignores Accept-Encoding
-    CHECK_FALSE(plain.run({}, {{"Content-Encoding", "identity"}}, json_text));
-    CHECK(plain.out.body == json_text);
+    CHECK_FALSE(plain.run({}, {{"Content-Encoding", "identity"}}, json_text()));
+    CHECK(plain.out.body == json_text());
 }
 
 TEST_CASE("decoding failures are bad_response naming what went wrong", "[compression]") {
@@ -136,7 +136,7 @@ TEST_CASE("decoding failures are bad_response naming what went wrong", "[compres
     CHECK(unknown.diag.message.find("'br'") != std::string::npos);
     CHECK(unknown.diag.phase == Phase::api);
 
-    const std::string wire = gzip(json_text);
+    const std::string wire = gzip(json_text());
     OneExchange truncated;
     CHECK(truncated.run({}, {{"Content-Encoding", "gzip"}}, wire.substr(0, wire.size() - 5)) == errc::bad_response);
     CHECK(truncated.diag.message.find("truncated") != std::string::npos);
