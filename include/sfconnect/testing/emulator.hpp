@@ -119,8 +119,8 @@ struct Fault {
     }
 };
 
-/// How the emulator answers a request's `Accept-Encoding` (Emulator::set_compression). Only
-/// replies with a body and no explicit framing or encoding of their own are compressed.
+/// How the emulator answers a request's `Accept-Encoding` (Emulator::set_compression). Only the
+/// org's own replies with a body are compressed; Fault replies are always sent verbatim.
 enum class CompressionMode {
     honour,       ///< gzip or (zlib-wrapped) deflate as asked, gzip preferred; `q=0` refuses a coding
     ignore,       ///< never compress: a server that ignores Accept-Encoding

@@ -147,7 +147,7 @@ inline boost::asio::awaitable<bool> Emulator::Impl::serve(tls_stream& stream, Co
         co_await misbehave(stream, x, connection);
         co_return false;
     }
-    encode(*reply, x.request);
+    if (!x.fault || x.fault->kind == FaultKind::delay) encode(*reply, x.request);  // Faults answer verbatim
     record(x.request, reply->status, connection);
     stream.next_layer().expires_after(std::chrono::seconds(30));
     const std::string wire = detail::serialize_reply(*reply, x.keep_alive, x.head);
