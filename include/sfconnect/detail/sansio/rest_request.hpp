@@ -120,8 +120,8 @@ inline error_code decode_body(Response& out, const decode_limits& limits, Diagno
         diag.message = "the " + coded + " reply inflates past the body limit of " + std::to_string(limits.max_output) +
                        " bytes (after " + std::to_string(decoder.consumed()) +
                        " compressed bytes); decoding stopped at " + std::to_string(decoder.produced()) + " bytes";
-        diag.hint = "if replies this large are expected, raise RequestOptions::max_response_bytes or "
-                    "TokenClientOptions::max_response_bytes";
+        diag.hint = "Raise the response size limit (RequestOptions::max_response_bytes or "
+                    "TokenClientOptions::max_response_bytes) if replies this large are expected.";
     } else if (s == decode_status::ratio_exceeded) {
         diag.message = "the " + coded + " reply inflates more than " + std::to_string(limits.max_ratio) +
                        " times its compressed size (a decompression bomb?); decoding stopped after " +
