@@ -117,7 +117,7 @@ struct EmulatorOptions {
     std::optional<LeafOptions> leaf;
     /// Serve exactly this certificate and key instead (e.g. make_self_signed()); wins over `leaf`.
     std::optional<KeyPairPem> certificate;
-    /// Number of Account rows (Id, Name) the REST query and sobject resources serve (0-100000).
+    /// Number of Account rows (Id, Name) the REST query and sobject resources serve (0-50000).
     int accounts = 25;
     /// Records per query page before nextRecordsUrl paging (1-2000); a request header
     /// "Sforce-Query-Options: batchSize=N" overrides it per query, as on Salesforce.

@@ -66,7 +66,7 @@ struct OrgModel::Org {
         }
         require(o.token_lifetime.count() > 0, "token_lifetime must be positive");
         require(o.idle_timeout.count() >= 0, "idle_timeout must not be negative");
-        require(o.accounts >= 0 && o.accounts <= 100000, "accounts must be within 0..100000");
+        require(o.accounts >= 0 && o.accounts <= 50000, "accounts must be within 0..50000");
         require(o.query_batch_size >= 1 && o.query_batch_size <= 2000, "query_batch_size must be within 1..2000");
         require(o.propagating_token_failures >= 0 && o.propagating_token_failures <= 1000000,
                 "propagating_token_failures must be within 0..1000000");
