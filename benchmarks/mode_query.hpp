@@ -16,6 +16,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace query_bench {
@@ -111,6 +112,16 @@ void add_extras(Result& result, const Figures& fig, std::uint64_t queries) {
     result.extra.emplace_back("wire_body_bytes_per_query", static_cast<double>(fig.wire_body_bytes) / n);
     result.extra.emplace_back("decoded_body_bytes_per_query", static_cast<double>(fig.decoded_body_bytes) / n);
     result.extra.emplace_back("compressed_pages_per_query", static_cast<double>(fig.compressed_pages) / n);
+}
+
+/// The figures for the human summary.
+inline void print_figures(const Figures& fig, std::uint64_t queries) {
+    const double n = static_cast<double>(queries ? queries : 1);
+    std::printf("  query       %.0f records in %.0f pages per query; reply bodies %.0f bytes on the wire, %.0f decoded"
+                " (%.0f pages compressed)\n",
+                static_cast<double>(fig.records) / n, static_cast<double>(fig.pages) / n,
+                static_cast<double>(fig.wire_body_bytes) / n, static_cast<double>(fig.decoded_body_bytes) / n,
+                static_cast<double>(fig.compressed_pages) / n);
 }
 
 }  // namespace query_bench

@@ -536,6 +536,7 @@ int run_benchmark(bench::Args args, long rss_start) {
             std::printf("              co_await of a trivial awaitable<TokenPtr>          %7.1f ns  %.2f allocations\n",
                         cached.awaitable.ns, cached.awaitable.allocs);
         }
+        if (query_bench::is_query_mode(a.mode)) query_bench::print_figures(query, a.requests);
         if (a.mode == "herd" && !herd.rounds_s.empty()) {
             const double single = herd.single_fetch_s;
             const double round = median(herd.rounds_s);
