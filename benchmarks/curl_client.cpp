@@ -5,7 +5,7 @@
 // the loopback server while SNI and verification use the site. Replies are parsed with Boost.JSON,
 // as in the other clients, so that the comparison is about the HTTP/TLS client and not the parser.
 //
-//   curl-client token|request --site HOST --consumer-key KEY --ca-file PEM --connect-to HOST:PORT
+//   curl-client token|request|query|query-plain --site HOST --consumer-key KEY --ca-file PEM --connect-to HOST:PORT
 //               [--requests N] [--api-version NN.0] [--json]
 //   (secret from SFCONNECT_CONSUMER_SECRET; prints the same result format as sfconnect-bench)
 
@@ -25,8 +25,10 @@ namespace json = boost::json;
 
 constexpr std::string_view program = "curl-client";
 constexpr std::string_view help_text =
-    "Usage: curl-client token|request --site HOST --consumer-key KEY --ca-file PEM --connect-to HOST:PORT\n"
-    "                   [--requests N] [--api-version NN.0] [--json]\n"
+    "Usage: curl-client token|request|query|query-plain --site HOST --consumer-key KEY --ca-file PEM\n"
+    "                   --connect-to HOST:PORT [--requests N] [--api-version NN.0] [--json]\n"
+    "query: N whole queries of the Account table paged through nextRecordsUrl with\n"
+    "CURLOPT_ACCEPT_ENCODING (compressed replies); query-plain: the same without it.\n"
     "The libcurl row of the sfconnect comparison (benchmarks/compare). Secret from SFCONNECT_CONSUMER_SECRET.\n";
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user);
@@ -102,13 +104,38 @@ public:
     }
 
     bool get_resource(const std::string& path) {
+        json::value v;
+        return get_resource(path, v);
+    }
+
+    /// One whole query of the Account table, following nextRecordsUrl; adds to the counters.
+    bool query_all(const std::string& version, bool compress, std::uint64_t& records, std::uint64_t& pages,
+                   std::uint64_t& wire_bytes) {
+        CURL* h = easy_.get();
+        // "" lets libcurl offer every encoding it decodes (gzip, deflate); nullptr turns it off.
+        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, compress ? "" : nullptr);
+        std::string path = "/services/data/v" + version + "/query/?q=SELECT%20Id%2C%20Name%20FROM%20Account";
+        for (;;) {
+            json::value v;
+            if (!get_resource(path, v)) return false;
+            curl_off_t n = 0;
+            curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &n);
+            wire_bytes += static_cast<std::uint64_t>(n);
+            ++pages;
+            const auto& o = v.as_object();
+            records += o.at("records").as_array().size();
+            if (o.at("done").as_bool()) return true;
+            path = std::string(o.at("nextRecordsUrl").as_string());
+        }
+    }
+
+    bool get_resource(const std::string& path, json::value& v) {
         CURL* h = easy_.get();
         Slist headers(curl_slist_append(nullptr, "Accept: application/json"));
         curl_slist_append(headers.get(), bearer_.c_str());
         curl_easy_setopt(h, CURLOPT_URL, (base_ + path).c_str());
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-        json::value v;
         return perform(v);
     }
 
@@ -149,7 +176,7 @@ std::string form_encode(CURL* h, const std::string& s) {
 
 int main(int argc, char** argv) {
     const long rss_start = bench::current_rss_kb();
-    auto args = bench::parse_args(argc, argv, program, help_text, {"token", "request"});
+    auto args = bench::parse_args(argc, argv, program, help_text, {"token", "request", "query", "query-plain"});
     std::string h, p;
     if (args.site.empty() || args.consumer_key.empty() || args.ca_file.empty() ||
         !bench::split_host_port(args.connect_to, h, p))
@@ -171,11 +198,16 @@ int main(int argc, char** argv) {
         const std::string form = "grant_type=client_credentials&client_id=" +
                                  form_encode(escaper.get(), args.consumer_key) +
                                  "&client_secret=" + form_encode(escaper.get(), *secret);
-        const std::string path = "/services/data/v" +
-                                 (args.api_version.empty() ? std::string("64.0") : args.api_version) + "/";
+        const std::string version = args.api_version.empty() ? std::string("64.0") : args.api_version;
+        const std::string path = "/services/data/v" + version + "/";
+        const bool query_mode = args.mode == "query" || args.mode == "query-plain";
+        const bool compress = args.mode == "query";
+        std::uint64_t records = 0, pages = 0, wire_bytes = 0;
         Client client(args, form);
         // Warm-up: connection, TLS handshake, first token (and first request).
-        if (!client.fetch_token() || (args.mode == "request" && !client.get_resource(path))) {
+        std::uint64_t r0 = 0, p0 = 0, w0 = 0;
+        if (!client.fetch_token() || (args.mode == "request" && !client.get_resource(path)) ||
+            (query_mode && !client.query_all(version, compress, r0, p0, w0))) {
             std::cerr << program << ": warm-up failed\n";
             return bench::exit_failure;
         }
@@ -184,7 +216,9 @@ int main(int argc, char** argv) {
         bench::Stopwatch sw;
         sw.start();
         for (std::uint64_t i = 0; i < args.requests; ++i) {
-            const bool ok = token_mode ? client.fetch_token() : client.get_resource(path);
+            const bool ok = token_mode   ? client.fetch_token()
+                            : query_mode ? client.query_all(version, compress, records, pages, wire_bytes)
+                                         : client.get_resource(path);
             if (ok) ++result.ok;
             else ++result.errors;
         }
@@ -192,6 +226,12 @@ int main(int argc, char** argv) {
         result.wall_s = sw.wall_s();
         result.cpu = sw.cpu();
         if (token_mode) result.token_requests = args.requests;
+        if (query_mode) {
+            const double n = static_cast<double>(args.requests ? args.requests : 1);
+            result.extra.emplace_back("records_per_query", static_cast<double>(records) / n);
+            result.extra.emplace_back("pages_per_query", static_cast<double>(pages) / n);
+            result.extra.emplace_back("wire_body_bytes_per_query", static_cast<double>(wire_bytes) / n);
+        }
     }
     result.max_rss_kb = bench::max_rss_kb();
     result.rss_after_kb = bench::current_rss_kb();

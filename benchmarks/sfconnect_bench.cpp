@@ -10,6 +10,7 @@
 
 #include "alloc_counter.hpp"
 #include "bench_common.hpp"
+#include "mode_query.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -56,6 +57,8 @@ constexpr std::string_view help_text =
     "           (wall time of each, API calls counted by the org's Sforce-Limit-Info)\n"
     "  large-reply  N authenticated GETs, each answered (built-in emulator only) with a chunked reply of\n"
     "           --reply-mib MiB that the body limit (8 MiB by default) rejects; shows that peak RSS stays flat\n"
+    "  query    N whole queries of the Account table (built-in emulator: 50,000 rows, 2,000 a page),\n"
+    "           paged through nextRecordsUrl, asking for compressed replies; query-plain: not asking\n"
     "\n"
     "Options:\n"
     "  --site HOST            the org's My Domain host (default: start the in-process emulator)\n"
@@ -398,7 +401,7 @@ int run_benchmark(bench::Args args, long rss_start) {
     if (a.site.empty()) {
         if (!a.consumer_key.empty() || !a.ca_file.empty() || !a.connect_to.empty())
             bench::usage_error(program, "--consumer-key, --ca-file and --connect-to need --site");
-        emulator.emplace();
+        emulator.emplace(query_bench::emulator_options(a.mode));
         emulator->start();
         run.emulator = &*emulator;
         site_text = emulator->site();
@@ -444,6 +447,7 @@ int run_benchmark(bench::Args args, long rss_start) {
     CachedFigures cached;
     HerdFigures herd;
     CompositeFigures composite;
+    query_bench::Figures query;
     std::uint64_t token_requests_before = 0;
     std::exception_ptr failure;
 
@@ -455,6 +459,7 @@ int run_benchmark(bench::Args args, long rss_start) {
         else if (a.mode == "herd") co_await herd_mode(client, run, sw, herd);
         else if (a.mode == "large-reply") co_await large_reply_mode(client, run, sw);
         else if (a.mode == "composite") co_await composite_mode(client, run, sw, composite);
+        else if (query_bench::is_query_mode(a.mode)) co_await query_bench::query_mode(client, run, sw, query, version);
         else co_await cached_mode(client, run, sw, cached);
     };
     auto task = body();
@@ -508,6 +513,7 @@ int run_benchmark(bench::Args args, long rss_start) {
         run.result.extra.emplace_back("trivial_awaitable_ns_per_call", cached.awaitable.ns);
         run.result.extra.emplace_back("trivial_awaitable_allocs_per_call", cached.awaitable.allocs);
     }
+    if (query_bench::is_query_mode(a.mode)) query_bench::add_extras(run.result, query, a.requests);
     if (a.mode == "large-reply") run.result.extra.emplace_back("reply_mib", static_cast<double>(a.reply_mib));
     if (a.mode == "herd") {
         run.result.extra.emplace_back("concurrency", static_cast<double>(a.concurrency));
@@ -551,6 +557,7 @@ int run_benchmark(bench::Args args, long rss_start) {
                         cached.awaitable.ns, cached.awaitable.allocs);
         }
         if (a.mode == "composite") report_composite(run, composite, true);
+        if (query_bench::is_query_mode(a.mode)) query_bench::print_figures(query, a.requests);
         if (a.mode == "herd" && !herd.rounds_s.empty()) {
             const double single = herd.single_fetch_s;
             const double round = median(herd.rounds_s);
@@ -572,7 +579,8 @@ int main(int argc, char** argv) {
     const long rss_start = bench::current_rss_kb();
     try {
         auto args = bench::parse_args(argc, argv, program, help_text,
-                                      {"token", "cached", "request", "herd", "large-reply", "composite"});
+                                      {"token", "cached", "request", "herd", "large-reply", "composite", "query",
+                                       "query-plain"});
         return run_benchmark(std::move(args), rss_start);
     } catch (const std::exception& e) {
         std::cerr << program << ": " << e.what() << "\n";

@@ -74,6 +74,8 @@ void print_usage(std::ostream& os) {
           "  --unavailable-percent N  answer N% of /services/data requests 503 (default: 0)\n"
           "  --drop-percent N         drop the connection of N% of requests (default: 0)\n"
           "  --seed N                 seed for the two percentages above (default: random)\n"
+          "  --accounts N             Account rows the query and sobject resources serve, 0-50000 (default: 25)\n"
+          "  --batch-size N           records per query page, 1-2000 (default: 10)\n"
           "  -h, --help               show this help\n"
           "\n"
           "Exit status: 0 after a signal, 1 on start-up failure, 2 on usage errors.\n";
@@ -114,7 +116,7 @@ Arguments parse_arguments(int argc, char** argv) {
         }
     }
     Arguments args;
-    std::string port, site, key, ca, secret, scenario, lifetime, expire_every, unavailable, drop, seed;
+    std::string port, site, key, ca, secret, scenario, lifetime, expire_every, unavailable, drop, seed, accounts, batch;
     CLI::App app{"sfconnect-emulator"};
     app.set_help_flag();
     auto* port_opt = app.add_option("--port", port);
@@ -128,6 +130,8 @@ Arguments parse_arguments(int argc, char** argv) {
     auto* unavailable_opt = app.add_option("--unavailable-percent", unavailable);
     auto* drop_opt = app.add_option("--drop-percent", drop);
     auto* seed_opt = app.add_option("--seed", seed);
+    auto* accounts_opt = app.add_option("--accounts", accounts);
+    auto* batch_opt = app.add_option("--batch-size", batch);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -156,6 +160,8 @@ Arguments parse_arguments(int argc, char** argv) {
     if (*seed_opt)
         args.options.random_seed = parse_number<std::uint64_t>(seed, 0, std::numeric_limits<std::uint64_t>::max(),
                                                                "--seed");
+    if (*accounts_opt) args.options.accounts = parse_number<int>(accounts, 0, 50000, "--accounts");
+    if (*batch_opt) args.options.query_batch_size = parse_number<int>(batch, 1, 2000, "--batch-size");
     if (args.ca_path && args.ca_path->empty()) usage_error("--write-ca: empty path");
     if (args.secret_path && args.secret_path->empty()) usage_error("--write-secret: empty path");
     return args;

@@ -32,6 +32,8 @@ struct RequestOptions {
     std::vector<std::pair<std::string, std::string>> headers{};
     /// Body size limit for this reply (default: TokenClientOptions::max_response_bytes).
     std::optional<std::size_t> max_response_bytes{};
+    /// Ask for a compressed reply for this request (default: TokenClientOptions::compress_replies).
+    std::optional<bool> compress_reply{};
 };
 
 /// A REST reply. On errors it is still filled with what arrived (status, headers, body).
@@ -40,7 +42,8 @@ struct Response {  // NOLINT(bugprone-exception-escape): the implicit move of js
     int status = 0;
     /// Reply headers.
     boost::beast::http::fields headers;
-    /// Raw body.
+    /// The body, decoded when the reply came with `Content-Encoding: gzip` or `deflate` (the
+    /// Content-Encoding header is kept as received).
     std::string body;
     /// The body parsed as JSON when the reply is JSON (null otherwise).
     boost::json::value json;

@@ -78,6 +78,20 @@ struct TokenClientOptions {
     std::size_t max_token_reply_bytes = 64 * 1024;     ///< token/identity reply body limit
     std::size_t max_response_bytes = 8 * 1024 * 1024;  ///< REST reply body limit (per request overridable)
 
+    // --- requests --------------------------------------------------------------------------------
+    /// Ask for compressed REST replies (`Accept-Encoding: gzip, deflate`) and decode them, streaming,
+    /// within max_response_bytes of DECODED body and max_decompression_ratio (per request:
+    /// RequestOptions::compress_reply). Replies a server compresses unasked are decoded either way.
+    bool compress_replies = true;
+    /// A compressed reply whose decoded size passes this many times its compressed size (once 1 MiB
+    /// is decoded) is refused with errc::bad_response: a decompression bomb. 0 turns the check off.
+    std::size_t max_decompression_ratio = 200;
+    /// The client name sent as `Sforce-Call-Options: client=<name>` on every REST request, which
+    /// Salesforce shows in the org's event logs. Unset: "sfconnect/<version>"; empty: the header is
+    /// not sent. At most 128 visible ASCII characters without spaces, commas, semicolons, quotes or
+    /// backslashes (e.g. "acme-billing/2.1"); anything else fails every operation (phase setup).
+    std::optional<std::string> client_name;
+
     // --- debugging -------------------------------------------------------------------------------
     /// Receives a TraceEvent at each key point (connect, TLS handshake, request sent, reply, retry,
     /// token fetched, refetch after 401, errors), redacted by construction (see trace.hpp). Unset: off.

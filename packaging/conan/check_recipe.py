@@ -178,8 +178,8 @@ def main():
            r.version is not None and f'version_string = "{r.version}"' in header)
 
     r.requirements()
-    expect(f"requires boost/[>=1.81 <2] and openssl/[>=3 <4] ({r.requirements_seen})",
-           r.requirements_seen == ["boost/[>=1.81 <2]", "openssl/[>=3 <4]"])
+    expect(f"requires boost/[>=1.81 <2], openssl/[>=3 <4] and zlib/[>=1.2.11 <2] ({r.requirements_seen})",
+           r.requirements_seen == ["boost/[>=1.81 <2]", "openssl/[>=3 <4]", "zlib/[>=1.2.11 <2]"])
     r.package_id()
     expect("package_id() clears the info (one package for every configuration)", r.info.cleared)
     r.validate()
@@ -210,7 +210,8 @@ def main():
     expect("pkg_config_name sfconnect", props.get("pkg_config_name") == "sfconnect")
     expect("bindirs and libdirs are empty", r.cpp_info.bindirs == [] and r.cpp_info.libdirs == [])
     expect(f"requires the components {r.cpp_info.requires}",
-           sorted(r.cpp_info.requires) == ["boost::headers", "boost::json", "openssl::crypto", "openssl::ssl"])
+           sorted(r.cpp_info.requires) == ["boost::headers", "boost::json", "openssl::crypto", "openssl::ssl",
+                                            "zlib::zlib"])
     expect("links pthread on Linux", r.cpp_info.system_libs == ["pthread"])
     expect("no components without the redis option", not r.cpp_info.components)
 

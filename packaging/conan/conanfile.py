@@ -50,6 +50,7 @@ class SfconnectConan(ConanFile):
         # Included by the public headers, so transitive (the default for a header-library).
         self.requires("boost/[>=1.81 <2]")
         self.requires("openssl/[>=3 <4]")
+        self.requires("zlib/[>=1.2.11 <2]")
         if self.options.redis:
             self.requires("hiredis/[>=0.14 <2]")
 
@@ -73,8 +74,9 @@ class SfconnectConan(ConanFile):
         info.set_property("pkg_config_name", "sfconnect")
         info.bindirs = []
         info.libdirs = []
-        # Boost.Beast/Asio are header-only; Boost.JSON is a compiled library; TLS needs both OpenSSL libraries.
-        info.requires = ["boost::headers", "boost::json", "openssl::ssl", "openssl::crypto"]
+        # Boost.Beast/Asio are header-only; Boost.JSON is a compiled library; TLS needs both OpenSSL
+        # libraries; compressed replies need zlib.
+        info.requires = ["boost::headers", "boost::json", "openssl::ssl", "openssl::crypto", "zlib::zlib"]
         if self.settings.os in ["Linux", "FreeBSD"]:
             info.system_libs = ["pthread"]
 

@@ -5,7 +5,7 @@
 #   MODE=pkg_config          no CMake on the user's side: $CXX main.cpp $(pkg-config --cflags --libs sfconnect)
 #   MODE=redis_component     cmake --install, then find_package(sfconnect COMPONENTS redis) and a program
 #                            linking sfconnect::redis (hiredis found through the installed config)
-#   MODE=missing_dependency  find_package(sfconnect) with Boost, OpenSSL or Threads unfindable must fail
+#   MODE=missing_dependency  find_package(sfconnect) with Boost, OpenSSL, ZLIB or Threads unfindable must fail
 #                            with sfconnect's message naming the missing package
 # Inputs: SOURCE_DIR, BINARY_DIR (sfconnect's build tree), COMPILER, LAUNCHER (may be empty), EXPECT_BIN
 # (comma-separated tools the install must contain). The installed and pkg-config consumers also fetch a
@@ -60,7 +60,7 @@ endfunction()
 
 if(MODE STREQUAL "missing_dependency")
   install_to(${work}/prefix)
-  foreach(dep IN ITEMS Boost OpenSSL Threads)
+  foreach(dep IN ITEMS Boost OpenSSL ZLIB Threads)
     execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${work}/build-${dep} -G Ninja
                             -DCMAKE_CXX_COMPILER=${COMPILER} -DCMAKE_PREFIX_PATH=${work}/prefix
                             -DCMAKE_DISABLE_FIND_PACKAGE_${dep}=ON

@@ -39,7 +39,7 @@ struct Context {
     Secret secret{test_secret};
     std::string form = "&client_id=KEY&client_secret=" + std::string(test_secret);
     std::string basic = "Basic S0VZOlRFU1Q=";
-    sansio::client_context ctx{host, "sfconnect-test", options, secret, form, basic};
+    sansio::client_context ctx{host, "sfconnect-test", options, secret, form, basic, {}};
 
     Context() {
         options.retry.max_attempts = 3;

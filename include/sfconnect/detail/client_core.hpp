@@ -68,12 +68,14 @@ public:
           user_agent_("sfconnect/" + std::string(version_string) + " (Boost.Beast)"),
           client_form_(encode_client_form(creds_)),
           basic_authorization_(encode_basic_authorization(creds_)),
+          call_options_(sansio::call_options_value(options_)),
           ctx_{site_.host(),
                user_agent_,
                options_,
                creds_.consumer_secret(),
                client_form_.reveal(),
-               basic_authorization_.reveal()},
+               basic_authorization_.reveal(),
+               call_options_},
           pool_(strand_, settings_, options_.max_connections) {}
 
     // ---- token cache (any thread; guarded by mutex_) ----------------------------------------------
@@ -450,6 +452,7 @@ private:
                                                                   error_code& ec, Diagnostics& diag) {
         auto settings = std::make_shared<TransportSettings>();
         ec = make_transport_settings(site.host(), o, *settings, diag);
+        if (!ec) ec = sansio::check_client_name(o, diag);
         return settings;
     }
 
@@ -487,6 +490,7 @@ private:
     std::string user_agent_;
     Secret client_form_;          // "&client_id=...&client_secret=..." form-encoded
     Secret basic_authorization_;  // "Basic base64(key:secret)" for use_basic_auth
+    std::string call_options_;    // Sforce-Call-Options value (TokenClientOptions::client_name)
     sansio::client_context ctx_;  // views of the above, for the algorithms
 
     mutable std::mutex mutex_;  // guards cache_; never held across co_await

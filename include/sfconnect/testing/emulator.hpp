@@ -119,6 +119,16 @@ struct Fault {
     }
 };
 
+/// How the emulator answers a request's `Accept-Encoding` (Emulator::set_compression). Only the
+/// org's own replies with a body are compressed; Fault replies are always sent verbatim.
+enum class CompressionMode {
+    honour,       ///< gzip or (zlib-wrapped) deflate as asked, gzip preferred; `q=0` refuses a coding
+    ignore,       ///< never compress: a server that ignores Accept-Encoding
+    raw_deflate,  ///< as honour, but "deflate" bodies are raw deflate (RFC 1951), as some servers send
+    truncated,    ///< compress, then send only the first half of the compressed body (framed correctly)
+    bomb,         ///< answer with a gzip body that inflates to `bomb_mib` MiB of zeros (about 1/1000 on the wire)
+};
+
 /// Counters since construction or the last Emulator::reset_stats().
 struct EmulatorStats {
     std::uint64_t connections_accepted = 0;    ///< TCP connections accepted
@@ -138,6 +148,8 @@ struct EmulatorStats {
     std::uint64_t random_unavailable = 0;      ///< 503s from EmulatorOptions::api_unavailable_probability
     std::uint64_t random_drops = 0;            ///< connections dropped by EmulatorOptions::drop_connection_probability
     std::uint64_t token_invalidations = 0;     ///< expire_all_tokens() calls, scheduled ones included
+    std::uint64_t compressed_replies = 0;      ///< replies sent with a Content-Encoding the emulator applied
+    std::uint64_t reply_bytes = 0;             ///< bytes of normal replies written (head + body, before TLS)
 };
 
 /// One request as the emulator saw it. Secrets are redacted: the Authorization value keeps only its
@@ -211,6 +223,11 @@ public:
     /// Changes the token lifetime; applies to tokens already issued too.
     SFCONNECT_TESTING_DECL void set_token_lifetime(std::chrono::milliseconds lifetime);
 
+    /// How replies honour Accept-Encoding from now on (default CompressionMode::honour); `bomb_mib`
+    /// is the decoded size of CompressionMode::bomb's body in MiB (its wire size is about 1 KiB each).
+    SFCONNECT_TESTING_DECL void set_compression(CompressionMode mode, std::size_t bomb_mib = 4096);
+    /// The current compression mode.
+    SFCONNECT_TESTING_DECL CompressionMode compression() const;
     /// Queues a one-shot fault for the next request to `route`. Faults are consumed FIFO per route;
     /// a request uses its route's queue first, then the Route::any queue. Throws
     /// std::invalid_argument for a 1xx status, a body on 204/304, or CR/LF in a header.

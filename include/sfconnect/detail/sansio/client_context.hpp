@@ -22,6 +22,7 @@ struct client_context {
     const Secret& consumer_secret;         // for signature checks and redaction
     std::string_view client_form;          // "&client_id=...&client_secret=..." form-encoded
     std::string_view basic_authorization;  // "Basic base64(key:secret)" (use_basic_auth)
+    std::string_view call_options;         // Sforce-Call-Options value on REST requests (empty: none)
 
     ExchangeLimits token_limits() const noexcept {
         return ExchangeLimits{options.max_header_bytes, options.max_token_reply_bytes};

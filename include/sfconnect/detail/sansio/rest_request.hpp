@@ -14,6 +14,8 @@
 #include <sfconnect/reply_errors.hpp>
 #include <sfconnect/response.hpp>
 #include <sfconnect/token_client_types.hpp>
+#include <sfconnect/version.hpp>
+#include <sfconnect/detail/content_decoder.hpp>
 #include <sfconnect/detail/encoding.hpp>
 #include <sfconnect/detail/random.hpp>
 #include <sfconnect/detail/retry.hpp>
@@ -27,6 +29,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace sfconnect::detail::sansio {
 
@@ -53,6 +56,80 @@ inline error_code parse_json_body(Response& out, Diagnostics& diag) {
     diag.phase = Phase::api;
     diag.message = "the reply says it is JSON but does not parse (" + jec.message() + ")";
     diag.hint = std::string(default_hint(errc::bad_response));
+    return errc::bad_response;
+}
+
+// TokenClientOptions::client_name checked once at setup: visible ASCII without separators.
+inline error_code check_client_name(const TokenClientOptions& o, Diagnostics& diag) {
+    if (!o.client_name) return {};
+    const std::string& name = *o.client_name;
+    bool ok = name.size() <= 128;
+    for (const char c : name)
+        ok = ok && c > ' ' && c < 0x7F && std::string_view(",;\"\\").find(c) == std::string_view::npos;
+    if (ok) return {};
+    diag.phase = Phase::setup;
+    diag.message = "TokenClientOptions::client_name " + quoted(name, 60) +
+                   " cannot be sent in Sforce-Call-Options: it must be at most 128 visible ASCII characters "
+                   "without spaces, commas, semicolons, quotes or backslashes";
+    diag.hint = "use a name like \"my-app/1.2\" (letters, digits, - _ . / :), or an empty string to send no header";
+    return make_error_code(boost::system::errc::invalid_argument);
+}
+
+// The Sforce-Call-Options value every REST request carries (empty: none).
+inline std::string call_options_value(const TokenClientOptions& o) {
+    if (!o.client_name) return "client=sfconnect/" + std::string(version_string);
+    return o.client_name->empty() ? std::string{} : "client=" + *o.client_name;
+}
+
+inline std::string_view decode_failure(decode_status s) noexcept {
+    switch (s) {
+        case decode_status::corrupt: return "is not a valid compressed stream";
+        case decode_status::truncated: return "ends before its compressed stream does (truncated)";
+        default: return "could not be decoded";
+    }
+}
+
+// A reply body sent with Content-Encoding gzip or deflate, decoded in place within the decoded-size
+// and ratio limits (bad_response naming the limit otherwise). Identity bodies are left alone.
+inline error_code decode_body(Response& out, const decode_limits& limits, Diagnostics& diag) {
+    const std::string_view encoding = out.header("Content-Encoding");
+    const content_coding coding = parse_content_coding(encoding);
+    if (coding == content_coding::identity || out.body.empty()) return {};
+    std::string decoded;
+    content_decoder decoder(coding, limits);
+    // Fed in small pieces, so the ratio limit compares the output with the input that produced it.
+    decode_status s = decode_status::ok;
+    for (std::string_view rest = out.body; !rest.empty() && (s == decode_status::ok || s == decode_status::done);) {
+        const std::string_view piece = rest.substr(0, 4096);
+        rest.remove_prefix(piece.size());
+        s = decoder.feed(piece, decoded);
+    }
+    if (s == decode_status::ok || s == decode_status::done) s = decoder.finish();
+    if (s == decode_status::ok) {
+        out.body = std::move(decoded);
+        return {};
+    }
+    diag.http_status = out.status;
+    diag.phase = Phase::api;
+    diag.hint = std::string(default_hint(errc::bad_response));
+    const std::string coded = quoted(encoding, 40);
+    if (coding == content_coding::unknown) {
+        diag.message = "the reply uses Content-Encoding " + coded +
+                       ", which sfconnect does not decode (it asks for gzip and deflate only)";
+    } else if (s == decode_status::too_large) {
+        diag.message = "the " + coded + " reply inflates past the body limit of " + std::to_string(limits.max_output) +
+                       " bytes (after " + std::to_string(decoder.consumed()) +
+                       " compressed bytes); decoding stopped at " + std::to_string(decoder.produced()) + " bytes";
+        diag.hint = "Raise the response size limit (RequestOptions::max_response_bytes or "
+                    "TokenClientOptions::max_response_bytes) if replies this large are expected.";
+    } else if (s == decode_status::ratio_exceeded) {
+        diag.message = "the " + coded + " reply inflates more than " + std::to_string(limits.max_ratio) +
+                       " times its compressed size (a decompression bomb?); decoding stopped after " +
+                       std::to_string(decoder.produced()) + " bytes";
+        diag.hint = "if such replies are expected, raise TokenClientOptions::max_decompression_ratio (0 turns it off)";
+    } else {
+        diag.message = "the " + coded + " reply body " + std::string(decode_failure(s));
+    }
     return errc::bad_response;
 }
 
@@ -131,6 +208,7 @@ private:
                 return make_error_code(boost::system::errc::invalid_argument);
             }
         }
+        compress_ = ro_.compress_reply.value_or(ctx_.options.compress_replies);
         idempotent_ = is_idempotent(target_.method());
         limits_ = ExchangeLimits{ctx_.options.max_header_bytes,
                                  ro_.max_response_bytes.value_or(ctx_.options.max_response_bytes)};
@@ -146,6 +224,8 @@ private:
         bearer += token_->access_token.reveal();
         req_.set(http::field::authorization, bearer);
         wipe(bearer);
+        if (compress_) req_.set(http::field::accept_encoding, "gzip, deflate");
+        if (!ctx_.call_options.empty()) req_.set("Sforce-Call-Options", ctx_.call_options);
         for (const auto& [k, v] : ro_.headers) req_.set(k, v);
         if (ro_.json) {
             req_.set(http::field::content_type, "application/json");
@@ -168,6 +248,8 @@ private:
         out_.body = std::move(res_.body());
         out_.json = nullptr;
         out_.limit_info.reset();
+        const decode_limits dl{limits_.body_bytes, ctx_.options.max_decompression_ratio};
+        if (error_code ec = decode_body(out_, dl, diag)) return ec;
         if (auto li = out_.header("Sforce-Limit-Info"); !li.empty()) out_.limit_info = parse_limit_info(li);
         if (status_ >= 200 && status_ < 300) return {};
         // A 3xx is classified by the parser, with the host of its Location (never followed).
@@ -183,6 +265,7 @@ private:
     state state_ = state::start;
     std::string path_;
     bool idempotent_ = false;
+    bool compress_ = true;
     bool refetched_ = false;
     int attempt_ = 0;
     int status_ = 0;

@@ -6,6 +6,7 @@
 // misbehaviour. What the org answers is OrgModel's business (impl/org_model.ipp).
 
 #include <sfconnect/testing/emulator.hpp>
+#include <sfconnect/testing/detail/compression.hpp>
 #include <sfconnect/testing/detail/emulator_http.hpp>
 #include <sfconnect/testing/detail/openssl.hpp>
 #include <sfconnect/testing/detail/org_replies.hpp>
@@ -135,6 +136,8 @@ struct Emulator::Impl {
     std::mt19937_64 rng;
     EmulatorStats counters;
     std::deque<RecordedRequest> log;
+    CompressionMode compression = CompressionMode::honour;
+    std::size_t bomb_mib = 4096;
 
     // Fixed at construction.
     TestCertificateAuthority ca;
@@ -237,7 +240,7 @@ struct Emulator::Impl {
         }
     }
 
-    void count(std::uint64_t EmulatorStats::*counter, int delta = 1) {
+    void count(std::uint64_t EmulatorStats::*counter, std::int64_t delta = 1) {
         std::lock_guard lock(mutex);
         counters.*counter += static_cast<std::uint64_t>(delta);
     }
@@ -261,6 +264,17 @@ struct Emulator::Impl {
             case FaultKind::delay: return respond(x.request);
             default: return std::nullopt;
         }
+    }
+
+    // Applies the compression mode to a reply about to be written.
+    void encode(OrgReply& reply, const OrgRequest& req) {
+        std::unique_lock lock(mutex);
+        const CompressionMode mode = compression;
+        const std::size_t mib = bomb_mib;
+        lock.unlock();
+        const bool had_encoding = !reply.header("Content-Encoding").empty();
+        detail::encode_reply(reply, req.header("Accept-Encoding"), mode, mib);
+        if (!had_encoding && !reply.header("Content-Encoding").empty()) count(&EmulatorStats::compressed_replies);
     }
 
     // ---- networking (server thread; defined in impl/emulator_server.ipp) ----
@@ -353,6 +367,17 @@ SFCONNECT_TESTING_DECL Scenario Emulator::scenario() const {
 SFCONNECT_TESTING_DECL void Emulator::set_token_lifetime(std::chrono::milliseconds lifetime) {
     std::lock_guard lock(impl_->mutex);
     impl_->model.set_token_lifetime(lifetime);
+}
+
+SFCONNECT_TESTING_DECL void Emulator::set_compression(CompressionMode mode, std::size_t bomb_mib) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->compression = mode;
+    impl_->bomb_mib = bomb_mib;
+}
+
+SFCONNECT_TESTING_DECL CompressionMode Emulator::compression() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->compression;
 }
 
 SFCONNECT_TESTING_DECL void Emulator::push_fault(Route route, Fault fault) {

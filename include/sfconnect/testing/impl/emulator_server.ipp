@@ -142,14 +142,16 @@ inline boost::asio::awaitable<bool> Emulator::Impl::serve(tls_stream& stream, Co
         asio::steady_timer timer(stream.get_executor(), x.fault->delay);
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
-    const std::optional<OrgReply> reply = planned_reply(x);
+    std::optional<OrgReply> reply = planned_reply(x);
     if (!reply) {
         co_await misbehave(stream, x, connection);
         co_return false;
     }
+    if (!x.fault || x.fault->kind == FaultKind::delay) encode(*reply, x.request);  // Faults answer verbatim
     record(x.request, reply->status, connection);
     stream.next_layer().expires_after(std::chrono::seconds(30));
     const std::string wire = detail::serialize_reply(*reply, x.keep_alive, x.head);
+    count(&EmulatorStats::reply_bytes, static_cast<std::int64_t>(wire.size()));
     entry.state = ConnectionEntry::writing;
     auto [error, written] = co_await asio::async_write(stream, asio::buffer(wire), asio::as_tuple(asio::use_awaitable));
     entry.state = ConnectionEntry::busy;
