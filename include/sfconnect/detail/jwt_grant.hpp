@@ -78,15 +78,7 @@ public:
     std::string_view basic_authorization() const noexcept override { return {}; }
     void redact_secrets(Diagnostics& diag) const override {
         // Every base64 line of the PEM body (a server echoing the key is absurd, but cheap to rule out).
-        std::string_view pem = creds_.private_key_pem().reveal();
-        while (!pem.empty()) {
-            const auto nl = pem.find('\n');
-            std::string_view line = pem.substr(0, nl);
-            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            if (line.size() >= 16 && line.find("-----") == std::string_view::npos) redact(diag, line);
-            if (nl == std::string_view::npos) break;
-            pem.remove_prefix(nl + 1);
-        }
+        for_each_pem_body_line(creds_.private_key_pem().reveal(), [&](std::string_view line) { redact(diag, line); });
     }
 
     const std::string& audience() const noexcept { return audience_; }
