@@ -9,6 +9,7 @@
 // The secret and the access token are never printed.
 
 #include <sfconnect/sfconnect.hpp>
+#include <sfconnect/testing/client_setup.hpp>
 #include <sfconnect/testing/emulator.hpp>
 
 #include <cstdlib>
@@ -31,6 +32,12 @@ struct Org {
 [[noreturn]] inline void exit_on_bad_input(const sfconnect::error_code& ec, const sfconnect::Diagnostics& diag) {
     std::cerr << sfconnect::to_string(ec, diag) << "\nHow to fix: " << diag.hint << '\n';
     std::exit(2);
+}
+
+/// Options that reach a running emulator: trust its run-time CA, connect to its port, and keep the
+/// Site for SNI, the Host header and certificate checks.
+inline sfconnect::TokenClientOptions emulator_org_options(const sfconnect::testing::Emulator& emulator) {
+    return sfconnect::testing::client_options_for(emulator);
 }
 
 /// Starts the emulator on 127.0.0.1 and returns options that reach it: trust its run-time CA,

@@ -617,8 +617,8 @@ std::string_view step_scope(std::string_view step) {
 void print_human(const sfconnect::CheckReport& rep, const std::string& demo_note, bool waited) {
     const Style st{use_colour()};
     std::ostream& out = std::cout;
-    out << st.bold("Save & Check: " + printable(rep.site)) << (demo_note.empty() ? "" : "  " + printable(demo_note))
-        << "\n\n";
+    out << st.bold("Save & Check: " + printable(rep.site)) << (rep.flow == "jwt_bearer" ? "  (JWT bearer flow)" : "")
+        << (demo_note.empty() ? "" : "  " + printable(demo_note)) << "\n\n";
     for (const auto& s : rep.steps) {
         if (!s.ran) {
             out << "  " << st.dim("[SKIP] " + pad(s.name, 9) + std::string(format_ms(0).size(), ' ') + "  skipped")

@@ -44,12 +44,12 @@ struct CheckInput {
     /// The OAuth flow to check: "client_credentials" (the default) or "jwt_bearer".
     std::string flow = "client_credentials";
     /// JWT bearer flow: the Salesforce username to log in as.
-    std::string username;
+    std::string username{};
     /// JWT bearer flow: the PEM private key whose certificate is uploaded to the app. Never appears
     /// in the report.
-    Secret private_key_pem;
+    Secret private_key_pem{};
     /// JWT bearer flow: the audience override; empty derives it from the Site's kind.
-    std::string audience;
+    std::string audience{};
 };
 
 /// One run of the whole check while waiting out propagation (CheckOptions::wait).
