@@ -86,6 +86,8 @@ bool json_requested = false;  // --json anywhere on the command line: usage erro
 // so does every exit through usage_error.
 termios saved_terminal{};
 volatile std::sig_atomic_t terminal_needs_restore = 0;
+// The report's "flow" when a usage error stops the tool before the options are parsed.
+const char* usage_flow = "client_credentials";
 
 // The --json report of a usage error: the schema of a check report, every step skipped.
 std::string usage_error_json(const std::string& reason) {
@@ -93,7 +95,7 @@ std::string usage_error_json(const std::string& reason) {
         return boost::json::serialize(boost::json::string_view(sfconnect::detail::valid_utf8(s)));
     };
     std::string out = "{\"ok\":false,\"version\":" + str(sfconnect::version_string) +
-                      ",\"site\":\"\",\"demo\":null,\"steps\":[";
+                      ",\"site\":\"\",\"demo\":null,\"flow\":\"" + usage_flow + "\",\"steps\":[";
     for (std::size_t i = 0; i < sfconnect::check_step_names.size(); ++i) {
         if (i > 0) out += ',';
         out += "{\"name\":" + str(sfconnect::check_step_names[i]) +
@@ -274,6 +276,10 @@ Args parse_args(int argc, char** argv) {
             std::exit(exit_ok);
         }
         if (arg == "--json") json_requested = true;
+        if (arg == "--flow=jwt" || arg == "--flow=jwt_bearer" ||
+            (arg == "--flow" && i + 1 < argc &&
+             (std::string_view(argv[i + 1]) == "jwt" || std::string_view(argv[i + 1]) == "jwt_bearer")))
+            usage_flow = "jwt_bearer";
     }
     // The secret is never a command-line value: refused before any parsing, without the value.
     const std::vector<std::string> flags{"--consumer-secret-stdin", "--json", "--demo"};

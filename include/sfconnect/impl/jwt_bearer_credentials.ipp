@@ -100,13 +100,32 @@ inline std::string_view pem_fix(JwtCredentialProblem p) noexcept {
     }
 }
 
+// What the JWT bearer flow's credentials are, for every hint about them (the default hint of
+// errc::invalid_credentials speaks of the Consumer Secret, which this flow does not use).
+inline constexpr std::string_view jwt_hint =
+    "Check the JWT bearer credentials: the Consumer Key (App Manager > your app > View > Manage Consumer "
+    "Details), the Salesforce username to log in as, and the PEM private key whose certificate is uploaded "
+    "to the connected app (Use digital signatures).";
+
+inline error_code jwt_fail(Diagnostics& diag, std::string message, std::string_view extra_hint = {}) {
+    const error_code ec = fail(diag, std::move(message));
+    diag.hint = std::string(jwt_hint);
+    if (!extra_hint.empty()) {
+        diag.hint += ' ';
+        diag.hint += extra_hint;
+    }
+    return ec;
+}
+
 inline error_code report_username(Diagnostics& diag, std::string_view u, JwtCredentialProblem p,
                                   std::string_view where) {
     if (p == JwtCredentialProblem::not_email)
-        return fail(diag, "Username" + std::string(where) + " '" + printable(u, 120) +
-                              "' is not a Salesforce username: usernames are shaped like email addresses "
-                              "(name@company.com; sandbox usernames end in .<sandbox name>)");
-    return report(diag, Source{"Username", std::string(where)}, inspect(u), {});
+        return jwt_fail(diag, "Username" + std::string(where) + " '" + printable(u, 120) +
+                                  "' is not a Salesforce username: usernames are shaped like email addresses "
+                                  "(name@company.com; sandbox usernames end in .<sandbox name>)");
+    const error_code ec = report(diag, Source{"Username", std::string(where)}, inspect(u), {});
+    diag.hint = std::string(jwt_hint);
+    return ec;
 }
 
 inline JwtCredentialProblem username_problem(std::string_view u) noexcept {
@@ -123,9 +142,8 @@ inline error_code validate_jwt(std::string_view key, std::string_view user, std:
     if (const auto p = username_problem(user); p != JwtCredentialProblem::none)
         return report_username(diag, user, p, {});
     if (const auto p = inspect_pem(pem); p != JwtCredentialProblem::none)
-        return fail(diag, "Private key" + std::string(pem_where) + " " + std::string(pem_fix(p)),
-                    "The key must be the one whose certificate is uploaded to the connected app (Use digital "
-                    "signatures).");
+        return jwt_fail(diag, "Private key" + std::string(pem_where) + " " + std::string(pem_fix(p)),
+                        "The key must be the one whose certificate is uploaded to the connected app.");
     diag.clear();
     return {};
 }
@@ -187,10 +205,10 @@ SFCONNECT_DECL boost::system::result<JwtBearerCredentials> JwtBearerCredentials:
     LineReader reader;  // wipes what it read
     const std::string where = " (file '" + printable(private_key_path, max_config_text) + "')";
     if (auto error = reader.read(private_key_path, true); !error.empty())
-        return fail(diag,
-                    "Private key file '" + printable(private_key_path, max_config_text) + "' could not be read (" +
-                        error + "): check the path and that this process may read it",
-                    "Give the PEM file made with 'openssl genrsa' (server.key), not the certificate.");
+        return jwt_fail(diag,
+                        "Private key file '" + printable(private_key_path, max_config_text) + "' could not be read (" +
+                            error + "): check the path and that this process may read it",
+                        "Give the PEM file made with 'openssl genrsa' (server.key), not the certificate.");
     if (auto ec = validate_jwt(consumer_key, username, reader.all(), where, diag)) return ec;
     return JwtBearerCredentials(std::string(consumer_key), std::string(username), Secret(reader.all()));
 }
@@ -208,10 +226,10 @@ SFCONNECT_DECL boost::system::result<JwtBearerCredentials> JwtBearerCredentials:
                                                                   {private_key_var, "PEM private key"}};
     for (const auto& [var, what] : vars)
         if (lookup(var) == nullptr)
-            return fail(diag,
-                        "environment variable " + printable(var, max_config_text) + " (" + std::string(what) +
-                            ") is not set: set it to the " + std::string(what),
-                        "Make sure the variables are exported to this process's environment.");
+            return jwt_fail(diag,
+                            "environment variable " + printable(var, max_config_text) + " (" + std::string(what) +
+                                ") is not set: set it to the " + std::string(what),
+                            "Make sure the variables are exported to this process's environment.");
     const std::string where = " (environment variable " + printable(private_key_var, max_config_text) + ")";
     const char* pem = lookup(private_key_var);
     if (auto ec = validate_jwt(lookup(key_var), lookup(username_var), pem, where, diag)) return ec;
@@ -221,9 +239,10 @@ SFCONNECT_DECL boost::system::result<JwtBearerCredentials> JwtBearerCredentials:
 SFCONNECT_DECL error_code JwtBearerCredentials::set_audience(std::string_view audience_url, Diagnostics& diag) {
     using namespace detail;
     if (inspect_audience(audience_url) != JwtCredentialProblem::none)
-        return fail(diag, "Audience '" + printable(audience_url, 200) +
-                              "' is not an https:// URL without query or user info: use https://login.salesforce.com, "
-                              "https://test.salesforce.com or the Experience Cloud site's URL");
+        return jwt_fail(diag,
+                        "Audience '" + printable(audience_url, 200) +
+                            "' is not an https:// URL without query or user info: use https://login.salesforce.com, "
+                            "https://test.salesforce.com or the Experience Cloud site's URL");
     audience_ = std::string(audience_url);
     diag.clear();
     return {};
@@ -232,8 +251,9 @@ SFCONNECT_DECL error_code JwtBearerCredentials::set_audience(std::string_view au
 SFCONNECT_DECL error_code JwtBearerCredentials::set_assertion_lifetime(std::chrono::seconds lifetime,
                                                                        Diagnostics& diag) {
     if (lifetime.count() < 1 || lifetime > max_assertion_lifetime)
-        return detail::fail(diag, "Assertion lifetime " + std::to_string(lifetime.count()) +
-                                      " s is outside 1..180 s: Salesforce refuses an 'exp' more than 3 minutes ahead");
+        return detail::jwt_fail(diag,
+                                "Assertion lifetime " + std::to_string(lifetime.count()) +
+                                    " s is outside 1..180 s: Salesforce refuses an 'exp' more than 3 minutes ahead");
     lifetime_ = lifetime;
     diag.clear();
     return {};
