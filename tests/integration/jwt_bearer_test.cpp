@@ -7,6 +7,7 @@
 
 #include "catch.hpp"
 #include "support/emulator_client.hpp"
+#include "support/token_outcome.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -45,23 +46,8 @@ struct SkewClock {
     static time_point now() { return time_point(std::chrono::steady_clock::now().time_since_epoch() + offset); }
 };
 
-struct Outcome {
-    error_code ec;
-    Diagnostics diag;
-    TokenPtr token;
-};
-
-template <class Client>
-Outcome get_token(Client& client, net::io_context& io) {
-    Outcome out;
-    client.async_get_token(out.diag, [&](error_code ec, TokenPtr t) {
-        out.ec = ec;
-        out.token = std::move(t);
-    });
-    io.restart();
-    io.run();
-    return out;
-}
+using test::get_token;
+using test::Outcome;
 
 Outcome fetch(const Emulator& emu, JwtBearerCredentials creds) {
     net::io_context io;
