@@ -52,7 +52,7 @@ enum class oauth_errc {
     invalid_assertion,  ///< "invalid assertion": wrong key or certificate, or `iss` is not the Consumer Key
     invalid_audience,   ///< "audience is invalid": `aud` is not login/test.salesforce.com (or the site's URL)
     user_not_approved,  ///< "user hasn't approved this consumer": not pre-authorized, or a wrong host/audience pair
-    unknown_user,       ///< "invalid user": no such username (sandbox usernames end in .<sandbox>)
+    unknown_user,       ///< "invalid user": no such username (sandbox usernames end in the sandbox name)
     assertion_expired,  ///< "expired authorization code": `exp` is past (clock skew) or too far ahead
 };
 
