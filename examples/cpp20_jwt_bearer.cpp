@@ -10,11 +10,9 @@
 
 #include "example_org.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <cstdlib>
-#include <exception>
 #include <iostream>
 #include <optional>
 
@@ -67,13 +65,5 @@ int main(int argc, char** argv) {
     }
     net::io_context io;
     sfconnect::TokenClient client(io.get_executor(), *site, std::move(*credentials), options);
-    net::co_spawn(io, run(client), [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-    });
-    try {
-        io.run();
-    } catch (const sfconnect::ErrorWithDiagnostics& e) {
-        std::cerr << e.what() << "\nHow to fix: " << e.diagnostics().hint << '\n';
-        return 1;
-    }
+    return example::run_to_completion(io, run(client));
 }

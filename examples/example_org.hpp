@@ -12,7 +12,12 @@
 #include <sfconnect/testing/client_setup.hpp>
 #include <sfconnect/testing/emulator.hpp>
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -57,6 +62,21 @@ inline Org emulator_org() {
         sfconnect::ConsumerCredentials::create(emulator->consumer_key(), emulator->consumer_secret()).value();
     std::cerr << "(no Site given: using the built-in emulator, " << site << " at " << emulator->connect_to() << ")\n";
     return Org{std::move(emulator), site, std::move(credentials), std::move(options)};
+}
+
+/// Runs the coroutine `op` on `io` to completion. Returns 0, or 1 after printing an
+/// ErrorWithDiagnostics it threw with its hint (never a secret).
+inline int run_to_completion(boost::asio::io_context& io, boost::asio::awaitable<void> op) {
+    boost::asio::co_spawn(io, std::move(op), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    });
+    try {
+        io.run();
+    } catch (const sfconnect::ErrorWithDiagnostics& e) {
+        std::cerr << e.what() << "\nHow to fix: " << e.diagnostics().hint << '\n';
+        return 1;
+    }
+    return 0;
 }
 
 /// The org named by argv[1] or SFCONNECT_SITE, else the emulator.
