@@ -35,9 +35,10 @@ struct Args {
     std::string connect_to;
     std::string api_version;
     std::uint64_t requests = 1000;
-    std::uint64_t concurrency = 0;     // 0: the mode's default
-    std::uint64_t token_delay_ms = 0;  // sfconnect-bench herd with the built-in emulator only
-    std::uint64_t reply_mib = 50;      // sfconnect-bench large-reply: size of each oversized reply
+    std::uint64_t concurrency = 0;            // 0: the mode's default
+    std::uint64_t token_delay_ms = 0;         // sfconnect-bench herd with the built-in emulator only
+    std::uint64_t reply_mib = 50;             // sfconnect-bench large-reply: size of each oversized reply
+    std::string flow = "client_credentials";  // sfconnect-bench: or "jwt" (the JWT bearer grant)
     bool json = false;
 };
 
@@ -96,6 +97,7 @@ inline Args parse_args(int argc, char** argv, std::string_view program, std::str
     if (program == "sfconnect-bench") {
         token_delay_opt = app.add_option("--token-delay", token_delay);
         reply_mib_opt = app.add_option("--reply-mib", reply_mib);
+        app.add_option("--flow", a.flow);
     }
     try {
         app.parse(argc, argv);
@@ -110,6 +112,7 @@ inline Args parse_args(int argc, char** argv, std::string_view program, std::str
     if (token_delay_opt && *token_delay_opt)
         a.token_delay_ms = parse_count(program, "--token-delay", token_delay, 1, 10'000);
     if (reply_mib_opt && *reply_mib_opt) a.reply_mib = parse_count(program, "--reply-mib", reply_mib, 1, 4096);
+    if (a.flow != "client_credentials" && a.flow != "jwt") usage_error(program, "--flow: client_credentials or jwt");
     return a;
 }
 

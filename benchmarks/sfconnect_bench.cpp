@@ -5,6 +5,8 @@
 // Only the measured loop counts: connecting, the TLS handshake and the first token are warm-up.
 
 #include <sfconnect/sfconnect.hpp>
+#include <sfconnect/testing/certificates.hpp>
+#include <sfconnect/testing/client_setup.hpp>
 #include <sfconnect/testing/emulator.hpp>
 #include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
 
@@ -72,6 +74,8 @@ constexpr std::string_view help_text =
     "  --token-delay MS       herd with the built-in emulator only: the emulator answers each token\n"
     "                         request after MS ms, like a real org's token endpoint\n"
     "  --reply-mib M          large-reply only: size of each reply in MiB (default: 50)\n"
+    "  --flow jwt             with the built-in emulator: the JWT bearer grant (an RS256 assertion\n"
+    "                         signed per fetch) instead of client credentials\n"
     "  --json                 print one JSON object instead of the human summary\n"
     "\n"
     "Only the measured loop counts: connecting, the TLS handshake and the first token are warm-up.\n"
@@ -398,10 +402,18 @@ int run_benchmark(bench::Args args, long rss_start) {
     sfconnect::TokenClientOptions options;
     std::optional<Emulator> emulator;
     std::string key, secret, site_text;
+    const bool jwt = a.flow == "jwt";
+    std::optional<sfconnect::testing::KeyPairPem> app_pair;
+    if (jwt && !a.site.empty()) bench::usage_error(program, "--flow jwt needs the built-in emulator (no --site)");
     if (a.site.empty()) {
         if (!a.consumer_key.empty() || !a.ca_file.empty() || !a.connect_to.empty())
             bench::usage_error(program, "--consumer-key, --ca-file and --connect-to need --site");
-        emulator.emplace(query_bench::emulator_options(a.mode));
+        sfconnect::testing::EmulatorOptions eo = query_bench::emulator_options(a.mode);
+        if (jwt) {
+            app_pair = sfconnect::testing::make_jwt_signing_pair();
+            eo.jwt_certificate_pem = app_pair->certificate_pem;
+        }
+        emulator.emplace(eo);
         emulator->start();
         run.emulator = &*emulator;
         site_text = emulator->site();
@@ -435,14 +447,19 @@ int run_benchmark(bench::Args args, long rss_start) {
     secret.clear();
     if (!creds) bench::usage_error(program, diag.message);
 
-    run.result.client = "sfconnect";
+    run.result.client = jwt ? "sfconnect (jwt bearer)" : "sfconnect";
     run.result.mode = a.mode;
     run.result.requests = a.requests;
     run.result.server = emulator ? "in-process" : "external";
     run.result.rss_before_kb = rss_start;
 
     net::io_context io(1);
-    TokenClient client(io.get_executor(), *site, std::move(*creds), options);
+    std::optional<TokenClient> client_storage;
+    if (jwt)
+        client_storage.emplace(io.get_executor(), *site,
+                               sfconnect::testing::jwt_credentials_for(*emulator, app_pair->private_key_pem), options);
+    else client_storage.emplace(io.get_executor(), *site, std::move(*creds), options);
+    TokenClient& client = *client_storage;
     bench::Stopwatch sw(&bench::t_allocations);
     CachedFigures cached;
     HerdFigures herd;

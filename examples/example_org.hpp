@@ -9,8 +9,10 @@
 // The secret and the access token are never printed.
 
 #include <sfconnect/sfconnect.hpp>
+#include <sfconnect/testing/client_setup.hpp>
 #include <sfconnect/testing/emulator.hpp>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -37,6 +39,12 @@ struct Org {
     std::exit(2);
 }
 
+/// Options that reach a running emulator: trust its run-time CA, connect to its port, and keep the
+/// Site for SNI, the Host header and certificate checks.
+inline sfconnect::TokenClientOptions emulator_org_options(const sfconnect::testing::Emulator& emulator) {
+    return sfconnect::testing::client_options_for(emulator);
+}
+
 /// Starts the emulator on 127.0.0.1 and returns options that reach it: trust its run-time CA,
 /// connect to its port, and keep the Site for SNI, the Host header and certificate checks.
 inline Org emulator_org(sfconnect::testing::EmulatorOptions emulator_options = {}) {
@@ -54,6 +62,21 @@ inline Org emulator_org(sfconnect::testing::EmulatorOptions emulator_options = {
         sfconnect::ConsumerCredentials::create(emulator->consumer_key(), emulator->consumer_secret()).value();
     std::cerr << "(no Site given: using the built-in emulator, " << site << " at " << emulator->connect_to() << ")\n";
     return Org{std::move(emulator), site, std::move(credentials), std::move(options)};
+}
+
+/// Runs the coroutine `op` on `io` to completion. Returns 0, or 1 after printing an
+/// ErrorWithDiagnostics it threw with its hint (never a secret).
+inline int run_to_completion(boost::asio::io_context& io, boost::asio::awaitable<void> op) {
+    boost::asio::co_spawn(io, std::move(op), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    });
+    try {
+        io.run();
+    } catch (const sfconnect::ErrorWithDiagnostics& e) {
+        std::cerr << e.what() << "\nHow to fix: " << e.diagnostics().hint << '\n';
+        return 1;
+    }
+    return 0;
 }
 
 /// The org named by argv[1] or SFCONNECT_SITE, else the emulator (made with `emulator_options`).
@@ -76,16 +99,7 @@ template <class Coroutine>
 int run_with_client(const Org& org, Coroutine coroutine) {
     boost::asio::io_context io;
     sfconnect::TokenClient client(io.get_executor(), org.site, org.credentials, org.options);
-    boost::asio::co_spawn(io, coroutine(client), [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-    });
-    try {
-        io.run();
-    } catch (const sfconnect::ErrorWithDiagnostics& e) {
-        std::cerr << e.what() << "\nHow to fix: " << e.diagnostics().hint << '\n';
-        return 1;
-    }
-    return 0;
+    return run_to_completion(io, coroutine(client));
 }
 
 }  // namespace example

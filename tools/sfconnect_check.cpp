@@ -5,6 +5,7 @@
 // (options, exit status, JSON schema) is public and stable; see --help and docs/sfconnect-check.md.
 
 #include <sfconnect/check.hpp>
+#include <sfconnect/testing/certificates.hpp>
 #include <sfconnect/testing/emulator.hpp>
 #include <sfconnect/testing/src.hpp>  // the emulator, compiled in this one TU
 #include <sfconnect/version.hpp>
@@ -85,6 +86,8 @@ bool json_requested = false;  // --json anywhere on the command line: usage erro
 // so does every exit through usage_error.
 termios saved_terminal{};
 volatile std::sig_atomic_t terminal_needs_restore = 0;
+// The report's "flow" when a usage error stops the tool before the options are parsed.
+const char* usage_flow = "client_credentials";
 
 // The --json report of a usage error: the schema of a check report, every step skipped.
 std::string usage_error_json(const std::string& reason) {
@@ -92,7 +95,7 @@ std::string usage_error_json(const std::string& reason) {
         return boost::json::serialize(boost::json::string_view(sfconnect::detail::valid_utf8(s)));
     };
     std::string out = "{\"ok\":false,\"version\":" + str(sfconnect::version_string) +
-                      ",\"site\":\"\",\"demo\":null,\"steps\":[";
+                      ",\"site\":\"\",\"demo\":null,\"flow\":\"" + usage_flow + "\",\"steps\":[";
     for (std::size_t i = 0; i < sfconnect::check_step_names.size(); ++i) {
         if (i > 0) out += ',';
         out += "{\"name\":" + str(sfconnect::check_step_names[i]) +
@@ -144,6 +147,13 @@ Options:
   --consumer-secret-file PATH  read the secret from the first line of a file ('-': standard input)
   --consumer-secret-stdin      read the secret from the first line of standard input
                                (default: env SFCONNECT_CONSUMER_SECRET; never a command-line value)
+  --flow FLOW                  client_credentials (default) or jwt: the JWT bearer flow, which
+                               needs no secret but --username and --private-key-file
+  --username USER              jwt: the Salesforce username to log in as (default: env SFCONNECT_USERNAME)
+  --private-key-file PEM       jwt: the RSA private key whose certificate is uploaded to the app
+                               (default: env SFCONNECT_PRIVATE_KEY_FILE; never key material on the command line)
+  --audience URL               jwt: the assertion's audience (default: https://test.salesforce.com
+                               for sandbox and scratch Sites, else https://login.salesforce.com)
   --ca-file PEM                trust this CA in addition to the system store
   --connect-to HOST:PORT       connect there directly instead of resolving the site; SNI, Host
                                header and certificate verification still use the site; the
@@ -175,6 +185,7 @@ Environment: SFCONNECT_SITE, SFCONNECT_CONSUMER_KEY, SFCONNECT_CONSUMER_SECRET, 
 NO_PROXY; NO_COLOR (non-empty) or TERM=dumb turn colour off (it is off when stdout is not a terminal).
 
 JSON (--json): {"ok": bool, "version": str, "site": str, "demo": str|null,
+  "flow": "client_credentials"|"jwt_bearer",
   "steps": [{"name": "site"|"connect"|"tls"|"token"|"api"|"identity", "ok": bool,
              "skipped": bool, "ms": number, "detail": str}, ...],
   "error": null | {"step", "code", "message", "hint", "http_status": int|null,
@@ -189,7 +200,7 @@ JSON (--json): {"ok": bool, "version": str, "site": str, "demo": str|null,
 All six steps are always listed, in order; steps after a failure have "skipped": true.
 error.code is a stable sfconnect error name (e.g. no_run_as_user, invalid_client_id); a usage
 error with --json prints the same object with error.step "usage" and error.code "usage_error".
-The consumer secret and access tokens never appear in any output.
+The consumer secret, the private key and access tokens never appear in any output.
 )";
 }
 
@@ -200,6 +211,8 @@ struct Args {
     bool has_site = false, has_consumer_key = false, has_secret_file = false, has_ca_file = false,
          has_connect_to = false, has_api_version = false, has_timeout = false, has_wait = false, has_proxy = false,
          has_demo_scenario = false;
+    std::string flow, username, private_key_file, audience;  // the JWT bearer flow
+    bool has_flow = false, has_username = false, has_private_key_file = false, has_audience = false;
     bool secret_stdin = false;
     bool json = false;
     bool demo = false;
@@ -263,6 +276,10 @@ Args parse_args(int argc, char** argv) {
             std::exit(exit_ok);
         }
         if (arg == "--json") json_requested = true;
+        if (arg == "--flow=jwt" || arg == "--flow=jwt_bearer" ||
+            (arg == "--flow" && i + 1 < argc &&
+             (std::string_view(argv[i + 1]) == "jwt" || std::string_view(argv[i + 1]) == "jwt_bearer")))
+            usage_flow = "jwt_bearer";
     }
     // The secret is never a command-line value: refused before any parsing, without the value.
     const std::vector<std::string> flags{"--consumer-secret-stdin", "--json", "--demo"};
@@ -276,6 +293,10 @@ Args parse_args(int argc, char** argv) {
                 ": the consumer secret is never accepted on the command line (it would show in ps and shell "
                 "history); use --consumer-secret-file PATH, --consumer-secret-stdin or SFCONNECT_CONSUMER_SECRET");
         }
+        if (name == "--private-key" || name == "--key-pem" || name == "--private-key-pem")
+            usage_error(std::string(name) +
+                        ": key material is never accepted on the command line (it would show in ps and shell "
+                        "history); use --private-key-file PEM or SFCONNECT_PRIVATE_KEY_FILE");
         if (name.size() < arg.size() && std::find(flags.begin(), flags.end(), name) != flags.end())
             usage_error(std::string(name) + " takes no value");
     }
@@ -298,6 +319,10 @@ Args parse_args(int argc, char** argv) {
     value("--wait", a.wait, a.has_wait);
     value("--proxy", a.proxy, a.has_proxy);
     value("--demo-scenario", a.demo_scenario, a.has_demo_scenario);
+    value("--flow", a.flow, a.has_flow);
+    value("--username", a.username, a.has_username);
+    value("--private-key-file", a.private_key_file, a.has_private_key_file);
+    value("--audience", a.audience, a.has_audience);
     std::vector<CLI::Option*> flag_options{app.add_flag("--consumer-secret-stdin", a.secret_stdin),
                                            app.add_flag("--json", a.json), app.add_flag("--demo", a.demo)};
     std::vector<std::string> known;
@@ -598,8 +623,8 @@ std::string_view step_scope(std::string_view step) {
 void print_human(const sfconnect::CheckReport& rep, const std::string& demo_note, bool waited) {
     const Style st{use_colour()};
     std::ostream& out = std::cout;
-    out << st.bold("Save & Check: " + printable(rep.site)) << (demo_note.empty() ? "" : "  " + printable(demo_note))
-        << "\n\n";
+    out << st.bold("Save & Check: " + printable(rep.site)) << (rep.flow == "jwt_bearer" ? "  (JWT bearer flow)" : "")
+        << (demo_note.empty() ? "" : "  " + printable(demo_note)) << "\n\n";
     for (const auto& s : rep.steps) {
         if (!s.ran) {
             out << "  " << st.dim("[SKIP] " + pad(s.name, 9) + std::string(format_ms(0).size(), ' ') + "  skipped")
@@ -661,6 +686,49 @@ std::optional<std::string> given_or_env(bool given, const std::string& value, co
     return v;
 }
 
+// ---- the JWT bearer flow ------------------------------------------------------------------------------
+
+// True for the JWT bearer flow, false for client credentials; anything else is a usage error.
+bool parse_flow(std::string flow) {
+    std::replace(flow.begin(), flow.end(), '-', '_');
+    if (flow == "jwt" || flow == "jwt_bearer") return true;
+    if (flow == "client_credentials") return false;
+    usage_error("--flow: unknown flow, " + value_of(flow) + "; use client_credentials or jwt");
+}
+
+// The whole PEM file (a key is far below 64 KiB); the buffer is wiped once the Secret holds it.
+sfconnect::Secret read_private_key_file(const std::string& path) {
+    const std::string why = unusable_file(path);
+    if (!why.empty())
+        usage_error("cannot read the file given to --private-key-file, " + value_of(path) + ": " + why +
+                    "; expected the PEM private key (server.key)");
+    std::ifstream f(path, std::ios::binary);
+    std::string pem(64 * 1024 + 1, '\0');
+    f.read(pem.data(), static_cast<std::streamsize>(pem.size()));
+    pem.resize(static_cast<std::size_t>(f.gcount()));
+    if (pem.size() > 64 * 1024) {
+        sfconnect::secure_wipe(pem.data(), pem.size());
+        usage_error("the file given to --private-key-file is larger than 64 KiB: it is not a PEM private key");
+    }
+    sfconnect::Secret secret(pem);
+    sfconnect::secure_wipe(pem.data(), pem.size());
+    return secret;
+}
+
+void read_jwt_input(const Args& a, sfconnect::CheckInput& input) {
+    if (a.has_secret_file || a.secret_stdin)
+        usage_error("the JWT bearer flow uses no Consumer Secret: drop --consumer-secret-file/--consumer-secret-stdin");
+    auto user = given_or_env(a.has_username, a.username, "SFCONNECT_USERNAME");
+    if (!user) usage_error("no username: give --username USER or set SFCONNECT_USERNAME (empty counts as missing)");
+    auto key_file = given_or_env(a.has_private_key_file, a.private_key_file, "SFCONNECT_PRIVATE_KEY_FILE");
+    if (!key_file || key_file->empty())
+        usage_error("no private key: give --private-key-file PEM or set SFCONNECT_PRIVATE_KEY_FILE (empty counts as "
+                    "missing)");
+    input.username = std::move(*user);
+    input.private_key_pem = read_private_key_file(*key_file);
+    if (a.has_audience) input.audience = a.audience;
+}
+
 int run(int argc, char** argv) {
     const Args a = parse_args(argc, argv);
 
@@ -689,6 +757,10 @@ int run(int argc, char** argv) {
     if (a.has_demo_scenario && !a.demo) usage_error("--demo-scenario needs --demo");
 
     sfconnect::CheckInput input;
+    const bool jwt = a.has_flow && parse_flow(a.flow);
+    if (jwt) input.flow = "jwt_bearer";
+    if (!jwt && (a.has_username || a.has_private_key_file || a.has_audience))
+        usage_error("--username, --private-key-file and --audience belong to the JWT bearer flow: add --flow jwt");
     std::optional<sfconnect::testing::Emulator> emulator;
     std::string demo_note;
     std::optional<std::string> demo_scenario;
@@ -697,7 +769,8 @@ int run(int argc, char** argv) {
              {std::pair{a.has_site, "--site"}, std::pair{a.has_consumer_key, "--consumer-key"},
               std::pair{a.has_secret_file, "--consumer-secret-file"},
               std::pair{a.secret_stdin, "--consumer-secret-stdin"}, std::pair{a.has_ca_file, "--ca-file"},
-              std::pair{a.has_connect_to, "--connect-to"}, std::pair{a.has_proxy, "--proxy"}}) {
+              std::pair{a.has_connect_to, "--connect-to"}, std::pair{a.has_proxy, "--proxy"},
+              std::pair{a.has_username, "--username"}, std::pair{a.has_private_key_file, "--private-key-file"}}) {
             if (given)
                 usage_error(std::string("--demo checks the built-in emulator and cannot be combined with ") + name);
         }
@@ -714,12 +787,24 @@ int run(int argc, char** argv) {
             }
             scenario = *s;
         }
-        emulator.emplace();
+        sfconnect::testing::EmulatorOptions demo_options;
+        std::optional<sfconnect::testing::KeyPairPem> app_pair;
+        if (jwt) {
+            app_pair = sfconnect::testing::make_jwt_signing_pair();
+            demo_options.jwt_certificate_pem = app_pair->certificate_pem;
+        }
+        emulator.emplace(demo_options);
         emulator->set_scenario(scenario);
         emulator->start();
         input.site = emulator->site();
         input.consumer_key = emulator->consumer_key();
-        input.consumer_secret = sfconnect::Secret(emulator->consumer_secret());
+        if (jwt) {
+            input.username = emulator->options().username;
+            input.private_key_pem = sfconnect::Secret(app_pair->private_key_pem);
+            if (a.has_audience) input.audience = a.audience;
+        } else {
+            input.consumer_secret = sfconnect::Secret(emulator->consumer_secret());
+        }
         options.ca_pem = emulator->ca_certificate_pem();
         options.use_system_trust_store = false;
         options.connect_to = emulator->connect_to();
@@ -736,7 +821,7 @@ int run(int argc, char** argv) {
         if (!key || key->empty())
             usage_error(
                 "no Consumer Key: give --consumer-key KEY or set SFCONNECT_CONSUMER_KEY (empty counts as missing)");
-        const bool secret_from_stdin = a.secret_stdin || (a.has_secret_file && a.secret_file == "-");
+        const bool secret_from_stdin = !jwt && (a.secret_stdin || (a.has_secret_file && a.secret_file == "-"));
         if (a.has_secret_file && a.secret_stdin)
             usage_error("give the secret either with --consumer-secret-file or with --consumer-secret-stdin, not both");
         if (a.has_ca_file) check_ca_file(a.ca_file);
@@ -758,7 +843,9 @@ int run(int argc, char** argv) {
         }
         input.site = std::move(*site);
         input.consumer_key = std::move(*key);
-        if (secret_from_stdin) {
+        if (jwt) {
+            read_jwt_input(a, input);
+        } else if (secret_from_stdin) {
             input.consumer_secret = read_secret_stdin();
         } else if (a.has_secret_file) {
             input.consumer_secret = read_secret_file(a.secret_file);
@@ -768,7 +855,7 @@ int run(int argc, char** argv) {
             usage_error("no Consumer Secret: use --consumer-secret-file PATH, --consumer-secret-stdin or set "
                         "SFCONNECT_CONSUMER_SECRET (empty counts as missing)");
         }
-        if (input.consumer_secret.reveal().empty())
+        if (!jwt && input.consumer_secret.reveal().empty())
             usage_error("the Consumer Secret read from " +
                         std::string(secret_from_stdin ? "standard input" : "the file given to --consumer-secret-file") +
                         " is empty");

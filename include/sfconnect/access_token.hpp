@@ -58,6 +58,10 @@ struct TokenReplyOptions {
     /// Reject replies without a signature (errc::signature_mismatch). By default they are accepted
     /// with AccessToken::signature_verified == false.
     bool require_signature = false;
+    /// The grant has no shared secret (the JWT bearer flow): a reply's `signature` is not checked
+    /// (AccessToken::signature_verified stays false; require_signature does not apply), and
+    /// `issued_at` may be missing (then the time the reply was parsed is used).
+    bool unsigned_grant = false;
 };
 
 /// Turns the token endpoint's reply (status, Content-Type, body) into an AccessToken or an error.

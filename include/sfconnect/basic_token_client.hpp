@@ -16,6 +16,7 @@
 #include <sfconnect/error.hpp>
 #include <sfconnect/error_with_diagnostics.hpp>
 #include <sfconnect/https_transport.hpp>
+#include <sfconnect/jwt_bearer_credentials.hpp>
 #include <sfconnect/response.hpp>
 #include <sfconnect/site.hpp>
 #include <sfconnect/token_client_options.hpp>
@@ -49,10 +50,12 @@ public:
     /// The clock type used for token expiry.
     using clock_type = Clock;
 
-    /// Creates a client for `site` with `credentials`. No I/O happens until the first operation.
+    /// Creates a client for `site` with `credentials`: ConsumerCredentials (client credentials flow)
+    /// or JwtBearerCredentials (JWT bearer flow). No I/O happens until the first operation.
     /// Option problems (unreadable CA file, bad proxy URL) are reported by every operation, with
     /// Diagnostics::phase Phase::setup.
-    BasicTokenClient(executor_type ex, Site site, ConsumerCredentials credentials, TokenClientOptions options = {})
+    template <detail::grant_credentials Credentials>
+    BasicTokenClient(executor_type ex, Site site, Credentials credentials, TokenClientOptions options = {})
         : core_(std::make_shared<core_type>(std::move(ex), std::move(site), std::move(credentials),
                                             std::move(options))) {}
 

@@ -39,8 +39,17 @@ struct CheckInput {
     std::string site;
     /// The connected app's Consumer Key.
     std::string consumer_key;
-    /// The connected app's Consumer Secret. Never appears in the report.
+    /// The connected app's Consumer Secret (client credentials flow). Never appears in the report.
     Secret consumer_secret;
+    /// The OAuth flow to check: "client_credentials" (the default) or "jwt_bearer".
+    std::string flow = "client_credentials";
+    /// JWT bearer flow: the Salesforce username to log in as.
+    std::string username{};
+    /// JWT bearer flow: the PEM private key whose certificate is uploaded to the app. Never appears
+    /// in the report.
+    Secret private_key_pem{};
+    /// JWT bearer flow: the audience override; empty derives it from the Site's kind.
+    std::string audience{};
 };
 
 /// One run of the whole check while waiting out propagation (CheckOptions::wait).
@@ -155,6 +164,8 @@ struct CheckReport {
     std::string site;
     /// Set when the check ran against the built-in emulator (sfconnect-check --demo): its scenario.
     std::optional<std::string> demo;
+    /// The OAuth flow checked: "client_credentials" or "jwt_bearer".
+    std::string flow = "client_credentials";
     /// The six steps in order; the ones after a failure have ran == false.
     std::vector<CheckStep> steps;
     /// The first failure, when there was one.
@@ -171,7 +182,7 @@ struct CheckReport {
     std::uint64_t logins = 0;
 
     /// The report as one JSON object (the schema of `sfconnect-check --json`):
-    /// {"ok", "version", "site", "demo", "steps": [{"name", "ok", "skipped", "ms", "detail"}], "error",
+    /// {"ok", "version", "site", "demo", "flow", "steps": [{"name", "ok", "skipped", "ms", "detail"}], "error",
     /// "token", "api", "identity", "attempts": [{"attempt", "started_at", "step", "code", "logins",
     /// "next_delay_s"}], "logins"}; absent parts are null. Numbers of milliseconds have three decimals.
     /// Always valid UTF-8: invalid byte sequences from input or servers become U+FFFD.

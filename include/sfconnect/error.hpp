@@ -48,6 +48,12 @@ enum class oauth_errc {
     ip_restricted,           ///< caller IP outside the user's Login IP Ranges / login hours
     login_rate_exceeded,     ///< too many logins for the Run As user
     token_rejected,          ///< any other token-endpoint error (server text kept verbatim)
+    // JWT bearer flow (appended: the values above never change)
+    invalid_assertion,  ///< "invalid assertion": wrong key or certificate, or `iss` is not the Consumer Key
+    invalid_audience,   ///< "audience is invalid": `aud` is not login/test.salesforce.com (or the site's URL)
+    user_not_approved,  ///< "user hasn't approved this consumer": not pre-authorized, or a wrong host/audience pair
+    unknown_user,       ///< "invalid user": no such username (sandbox usernames end in the sandbox name)
+    assertion_expired,  ///< "expired authorization code": `exp` is past (clock skew) or too far ahead
 };
 
 /// Errors reported by the REST API after a token was obtained.

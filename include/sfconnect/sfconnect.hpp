@@ -32,6 +32,7 @@
 #include <sfconnect/endpoints.hpp>
 #include <sfconnect/error.hpp>
 #include <sfconnect/error_with_diagnostics.hpp>
+#include <sfconnect/jwt_bearer_credentials.hpp>
 #include <sfconnect/limit_info.hpp>
 #include <sfconnect/query.hpp>
 #include <sfconnect/reply_errors.hpp>

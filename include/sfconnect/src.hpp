@@ -21,6 +21,7 @@
 #include <sfconnect/impl/endpoint.ipp>
 #include <sfconnect/impl/error.ipp>
 #include <sfconnect/impl/https_transport.ipp>
+#include <sfconnect/impl/jwt_bearer_credentials.ipp>
 #include <sfconnect/impl/limit_info.ipp>
 #include <sfconnect/impl/query.ipp>
 #include <sfconnect/impl/reply_errors.ipp>

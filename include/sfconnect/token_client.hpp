@@ -20,6 +20,7 @@
 #include <sfconnect/endpoint.hpp>
 #include <sfconnect/error.hpp>
 #include <sfconnect/error_with_diagnostics.hpp>
+#include <sfconnect/jwt_bearer_credentials.hpp>
 #include <sfconnect/response.hpp>
 #include <sfconnect/site.hpp>
 #include <sfconnect/token_client_options.hpp>
@@ -54,6 +55,13 @@ public:
     /// Option problems (unreadable CA file, bad proxy URL) are reported by every operation, with
     /// Diagnostics::phase Phase::setup.
     SFCONNECT_DECL TokenClient(executor_type ex, Site site, ConsumerCredentials credentials,
+                               TokenClientOptions options = {});
+
+    /// Creates a client for the OAuth 2.0 JWT bearer flow: each token fetch signs a fresh RS256
+    /// assertion (iss = Consumer Key, sub = username, aud = the credentials' audience or the Site's
+    /// default_audience()) with the credentials' private key. Everything else (cache, single flight,
+    /// retries, REST calls) works as with ConsumerCredentials.
+    SFCONNECT_DECL TokenClient(executor_type ex, Site site, JwtBearerCredentials credentials,
                                TokenClientOptions options = {});
 
     /// Not copyable (nor movable): share one client by reference; it is thread-safe.

@@ -122,6 +122,11 @@ const std::map<Scenario, Expected>& expected_failures() {
         {Scenario::token_unavailable, {"server_error", "token", "status.salesforce.com"}},
         {Scenario::api_unavailable, {"server_error", "api", "status.salesforce.com"}},
         {Scenario::propagating, {"invalid_client_id", "token", "10 minutes"}},  // its first token requests
+        {Scenario::invalid_assertion, {"invalid_assertion", "token", "Use digital signatures"}},
+        {Scenario::invalid_audience, {"invalid_audience", "token", "test.salesforce.com"}},
+        {Scenario::user_not_approved, {"user_not_approved", "token", "10 minutes"}},
+        {Scenario::unknown_user, {"unknown_user", "token", "sandbox"}},
+        {Scenario::assertion_expired, {"assertion_expired", "token", "clock"}},
     };
     return m;
 }
@@ -138,8 +143,9 @@ bool is_string_or_null(const json::value& v) { return v.is_string() || v.is_null
 void require_schema(const json::value& doc) {
     REQUIRE(doc.is_object());
     const auto& o = doc.get_object();
-    REQUIRE(keys_of(o) == std::set<std::string>{"ok", "version", "site", "demo", "steps", "error", "token", "api",
-                                                "identity", "attempts", "logins"});
+    REQUIRE(keys_of(o) == std::set<std::string>{"ok", "version", "site", "demo", "flow", "steps", "error", "token",
+                                                "api", "identity", "attempts", "logins"});
+    CHECK((o.at("flow") == json::value("client_credentials") || o.at("flow") == json::value("jwt_bearer")));
     REQUIRE(o.at("ok").is_bool());
     REQUIRE(o.at("site").is_string());
     CHECK(o.at("version").is_string());
@@ -1461,3 +1467,114 @@ TEST_CASE("sfconnect-check: the hidden prompt restores the terminal on SIGINT an
     }
 }
 #endif
+
+// ---- the JWT bearer flow ----------------------------------------------------------------------------------
+
+TEST_CASE("check: the JWT bearer flow passes every step; its failures have their ids", "[check][jwt]") {
+    const auto pair = sfconnect::testing::make_jwt_signing_pair();
+    sfconnect::testing::EmulatorOptions o;
+    o.jwt_certificate_pem = pair.certificate_pem;
+    Emulator emu(o);
+    emu.start();
+    CheckInput in;
+    in.site = emu.site();
+    in.consumer_key = emu.consumer_key();
+    in.flow = "jwt_bearer";
+    in.username = emu.options().username;
+    in.private_key_pem = Secret(pair.private_key_pem);
+    auto [ec, r] = run_check(in, check_options_for(emu));
+    CHECK_FALSE(ec);
+    CHECK(r.ok);
+    CHECK(r.flow == "jwt_bearer");
+    REQUIRE(r.token);
+    CHECK_FALSE(r.token->signature_verified);
+    const auto doc = json::parse(r.to_json());
+    require_schema(doc);
+    CHECK(doc.at("flow") == json::value("jwt_bearer"));
+
+    in.username = "someone.else@demo.sfconnect.example";
+    auto [uec, ur] = run_check(in, check_options_for(emu));
+    CHECK(error_id(uec) == "unknown_user");
+    require_failed_at(ur, "token");
+
+    in.username = "not-an-email";
+    auto [vec, vr] = run_check(in, check_options_for(emu));
+    CHECK(error_id(vec) == "invalid_credentials");
+    require_failed_at(vr, "site");
+    CHECK(contains(vr.error->message, "name@company.com"));
+
+    in.username = emu.options().username;
+    in.private_key_pem = Secret(pair.certificate_pem);
+    auto [kec, kr] = run_check(in, check_options_for(emu));
+    CHECK(error_id(kec) == "invalid_credentials");
+    CHECK(contains(kr.error->message, "is a certificate"));
+    const std::string j = kr.to_json();
+    const std::string& pem = pair.private_key_pem;
+    CHECK_FALSE(contains(j, pem.substr(pem.find('\n') + 1, 32)));
+}
+
+TEST_CASE("sfconnect-check --demo --flow jwt: passes, and each JWT scenario gives its id", "[check][tool][jwt]") {
+    const auto ok = run_tool({"--demo", "--flow", "jwt", "--json"}, {});
+    CHECK(ok.status == 0);
+    const auto doc = parse_single_object(ok.out);
+    CHECK(doc.at("flow") == json::value("jwt_bearer"));
+    CHECK(doc.at("ok") == json::value(true));
+    const std::pair<std::string, std::string> cases[] = {{"invalid_assertion", "invalid_assertion"},
+                                                         {"invalid_audience", "invalid_audience"},
+                                                         {"user_not_approved", "user_not_approved"},
+                                                         {"unknown_user", "unknown_user"},
+                                                         {"assertion_expired", "assertion_expired"}};
+    for (const auto& [scenario, code] : cases) {
+        INFO(scenario);
+        const auto r = run_tool({"--demo", "--flow", "jwt", "--json", "--demo-scenario", scenario}, {});
+        CHECK(r.status == 1);
+        const auto d = parse_single_object(r.out);
+        CHECK(d.at("error").at("code") == json::value(code));
+        CHECK(d.at("error").at("step") == json::value("token"));
+    }
+    const auto wrong_aud =
+        run_tool({"--demo", "--flow", "jwt", "--json", "--audience", "https://demo.my.salesforce.com"}, {});
+    CHECK(wrong_aud.status == 1);
+    CHECK(parse_single_object(wrong_aud.out).at("error").at("code") == json::value("invalid_audience"));
+    const auto cc = run_tool({"--demo", "--json"}, {});
+    CHECK(parse_single_object(cc.out).at("flow") == json::value("client_credentials"));
+}
+
+TEST_CASE("sfconnect-check --flow jwt: key file and env, never key material on argv", "[check][tool][jwt]") {
+    const auto pair = sfconnect::testing::make_jwt_signing_pair();
+    sfconnect::testing::EmulatorOptions o;
+    o.jwt_certificate_pem = pair.certificate_pem;
+    Emulator emu(o);
+    emu.start();
+    ScratchDir dir;
+    const std::string ca = (dir.path / "ca.pem").string();
+    emu.write_ca_pem(ca);
+    const std::string key_file = dir.file("server.key", pair.private_key_pem);
+    const std::vector<std::string> base{"--site",    emu.site(), "--consumer-key", emu.consumer_key(),
+                                        "--ca-file", ca,         "--connect-to",   emu.connect_to(),
+                                        "--flow",    "jwt",      "--username",     emu.options().username,
+                                        "--json"};
+    auto with_key = base;
+    with_key.insert(with_key.end(), {"--private-key-file", key_file});
+    const auto r = run_tool(with_key, {"NO_COLOR=1"});
+    CHECK(r.status == 0);
+    CHECK(parse_single_object(r.out).at("flow") == json::value("jwt_bearer"));
+    const auto from_env = run_tool(base, {"NO_COLOR=1", "SFCONNECT_PRIVATE_KEY_FILE=" + key_file});
+    CHECK(from_env.status == 0);
+    const std::string marker = pair.private_key_pem.substr(pair.private_key_pem.find('\n') + 1, 32);
+    for (const auto* res : {&r, &from_env}) {
+        CHECK_FALSE(contains(res->out, marker));
+        CHECK_FALSE(contains(res->err, marker));
+    }
+    auto on_argv = base;
+    on_argv.push_back("--private-key=" + marker);
+    const auto refused = run_tool(on_argv, {"NO_COLOR=1"});
+    CHECK(refused.status == 2);
+    CHECK_FALSE(contains(refused.out + refused.err, marker));
+    const auto missing = run_tool(base, {"NO_COLOR=1"});
+    CHECK(missing.status == 2);
+    const auto no_flow = run_tool({"--demo", "--username", "a@b.co"}, {});
+    CHECK(no_flow.status == 2);
+    const auto bad_flow = run_tool({"--demo", "--flow", "password"}, {});
+    CHECK(bad_flow.status == 2);
+}

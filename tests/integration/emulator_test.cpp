@@ -280,7 +280,7 @@ TEST_CASE("scenario names round-trip", "[emulator]") {
     for (const Scenario s : all_scenarios()) {
         CHECK(scenario_from_string(to_string(s)) == s);
     }
-    CHECK(all_scenarios().size() == 16);
+    CHECK(all_scenarios().size() == 21);
     CHECK(scenario_from_string("propagating") == Scenario::propagating);
     CHECK(scenario_from_string("no-run-as-user") == Scenario::no_run_as_user);
     CHECK_FALSE(scenario_from_string("nope").has_value());

@@ -353,3 +353,73 @@ TEST_CASE("secret hygiene: no failure path leaks the consumer secret or an acces
     }
     CHECK(leaks == "");
 }
+
+TEST_CASE("secret hygiene: the JWT bearer flow leaks neither the private key nor an assertion", "[hygiene][jwt]") {
+    Capture cap;
+    const auto app = sfconnect::testing::make_jwt_signing_pair();
+    EmulatorOptions eo;
+    eo.jwt_certificate_pem = app.certificate_pem;
+    Emulator org(eo);
+    org.start();
+    const auto jwt_client = [&](std::string_view pem, TokenClientOptions o) {
+        net::io_context io;
+        TokenClient client(io.get_executor(), sfconnect::testing::site_of(org),
+                           sfconnect::testing::jwt_credentials_for(org, pem), std::move(o));
+        Diagnostics d;
+        error_code ec;
+        client.async_get_token(d, [&](error_code e, TokenPtr) { ec = e; });
+        io.run();
+        if (ec) cap.add(ec, d);
+        Diagnostics rd;
+        client.async_request(endpoints::version_root.bind(v), RequestOptions{}, rd, [&](error_code e, Response) {
+            if (e) cap.add(e, rd);
+        });
+        io.restart();
+        io.run();
+    };
+    jwt_client(app.private_key_pem, options_for(org, cap));
+    const auto other = sfconnect::testing::make_jwt_signing_pair();
+    jwt_client(other.private_key_pem, options_for(org, cap));  // invalid_assertion
+    for (const Scenario s : sfconnect::testing::all_scenarios()) {
+        org.set_scenario(s);
+        jwt_client(app.private_key_pem, options_for(org, cap));
+        net::io_context io;
+        CheckInput in;
+        in.site = org.site();
+        in.consumer_key = org.consumer_key();
+        in.flow = "jwt_bearer";
+        in.username = org.options().username;
+        in.private_key_pem = Secret(app.private_key_pem);
+        async_check(io.get_executor(), std::move(in), options_for(org, cap), CheckOptions{},
+                    [&](error_code ec, CheckReport r) {
+                        cap.add(r.to_json());
+                        if (ec) cap.add(std::string(error_id(ec)));
+                    });
+        io.run();
+    }
+    // A key given where the certificate belongs, and the certificate where the key belongs.
+    Diagnostics d;
+    auto wrong = JwtBearerCredentials::create(org.consumer_key(), org.options().username, app.certificate_pem, d);
+    if (!wrong) cap.add(wrong.error(), d);
+    auto damaged = app.private_key_pem;
+    damaged[damaged.size() / 2] = '*';
+    auto bad = JwtBearerCredentials::create(org.consumer_key(), org.options().username, damaged, d);
+    if (!bad) cap.add(bad.error(), d);
+
+    // Secrets: every body line of both private keys, every token issued, and any assertion: each
+    // starts with base64url({"alg":"RS256"}) and its claims with base64url({"iss":...).
+    std::vector<std::string> secrets{"eyJhbGciOiJSUzI1NiJ9", "eyJpc3MiOi"};
+    for (const std::string* pem : {&app.private_key_pem, &other.private_key_pem})
+        detail::for_each_pem_body_line(*pem, [&](std::string_view line) { secrets.emplace_back(line); });
+    // The emulator records bodies with the assertion redacted, as it does the client secret.
+    for (const auto& r : org.recent_requests()) CHECK(r.body.find("eyJhbGciOiJSUzI1NiJ9") == std::string::npos);
+    for (const auto& t : org.issued_tokens()) secrets.push_back(t);
+    const std::string all = cap.text();
+    CHECK(all.find("assertion=[redacted]") != std::string::npos);  // the trace saw the body, redacted
+    std::string leaks;
+    for (const auto& s : secrets) {
+        REQUIRE(s.size() >= 10);
+        if (all.find(s) != std::string::npos) leaks += s.substr(0, 8) + "...\n";
+    }
+    CHECK(leaks == "");
+}

@@ -6,6 +6,7 @@
 #include "catch.hpp"
 #include "support/emulator_client.hpp"
 #include "support/loopback_proxy.hpp"
+#include "support/token_outcome.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/io_context.hpp>
@@ -34,22 +35,8 @@ TokenClientOptions options_for(const Emulator& emu) { return test::fast_options_
 
 ConsumerCredentials creds_for(const Emulator& emu) { return sfconnect::testing::credentials_for(emu); }
 
-struct Outcome {
-    error_code ec;
-    Diagnostics diag;
-    TokenPtr token;
-};
-
-Outcome get_token(TokenClient& client, net::io_context& io) {
-    Outcome out;
-    client.async_get_token(out.diag, [&](error_code ec, TokenPtr t) {
-        out.ec = ec;
-        out.token = std::move(t);
-    });
-    io.restart();
-    io.run();
-    return out;
-}
+using test::get_token;
+using test::Outcome;
 
 struct RequestOutcome {
     error_code ec;

@@ -34,6 +34,11 @@ TEST_CASE("every error code has the stable identifier the reports use", "[error]
         {oauth_errc::ip_restricted, "ip_restricted"},
         {oauth_errc::login_rate_exceeded, "login_rate_exceeded"},
         {oauth_errc::token_rejected, "token_rejected"},
+        {oauth_errc::invalid_assertion, "invalid_assertion"},
+        {oauth_errc::invalid_audience, "invalid_audience"},
+        {oauth_errc::user_not_approved, "user_not_approved"},
+        {oauth_errc::unknown_user, "unknown_user"},
+        {oauth_errc::assertion_expired, "assertion_expired"},
         {errc::signature_mismatch, "signature_mismatch"},
         {api_errc::invalid_session, "invalid_session"},
         {api_errc::session_not_valid_for_api, "session_not_valid_for_api"},
@@ -50,7 +55,7 @@ TEST_CASE("every error code has the stable identifier the reports use", "[error]
         CHECK(!default_hint(ec).empty());
         seen.insert(id);
     }
-    CHECK(seen.size() == 28);
+    CHECK(seen.size() == 33);
     CHECK(error_id(error_code{}) == "ok");
     CHECK(error_id(boost::asio::error::operation_aborted) == "operation_aborted");
     CHECK(error_id(boost::asio::error::host_not_found) == "unknown");

@@ -106,6 +106,11 @@ const std::map<Scenario, Expected>& expectations() {
         {Scenario::token_unavailable, {503, "", "", 200, "", ""}},
         {Scenario::api_unavailable, {200, "", "", 503, "SERVER_UNAVAILABLE", "The server is temporarily unavailable"}},
         {Scenario::propagating, {400, "invalid_client_id", "client identifier invalid", 200, "", ""}},
+        {Scenario::invalid_assertion, {400, "invalid_grant", "invalid assertion", 200, "", ""}},
+        {Scenario::invalid_audience, {400, "invalid_grant", "audience is invalid", 200, "", ""}},
+        {Scenario::user_not_approved, {400, "invalid_grant", "user hasn't approved this consumer", 200, "", ""}},
+        {Scenario::unknown_user, {400, "invalid_grant", "invalid user", 200, "", ""}},
+        {Scenario::assertion_expired, {400, "invalid_grant", "expired authorization code", 200, "", ""}},
     };
     return m;
 }

@@ -37,9 +37,10 @@ bool contains(std::string_view hay, std::string_view needle) { return hay.find(n
 struct Context {
     TokenClientOptions options;
     Secret secret{test_secret};
+    detail::client_credentials_grant grant{ConsumerCredentials::create("KEY", test_secret).value()};
     std::string form = "&client_id=KEY&client_secret=" + std::string(test_secret);
-    std::string basic = "Basic S0VZOlRFU1Q=";
-    sansio::client_context ctx{host, "sfconnect-test", options, secret, form, basic, {}};
+    std::string basic{grant.basic_authorization()};
+    sansio::client_context ctx{host, "sfconnect-test", options, secret, form, basic, {}, grant};
 
     Context() {
         options.retry.max_attempts = 3;

@@ -6,7 +6,6 @@
 // sans-io algorithm (detail/sansio/) that run() drives over the connection pool; the token cache's
 // decisions are sansio::token_cache's, taken under the mutex.
 
-#include <sfconnect/consumer_credentials.hpp>
 #include <sfconnect/diagnostics.hpp>
 #include <sfconnect/error.hpp>
 #include <sfconnect/https_transport.hpp>
@@ -18,6 +17,8 @@
 #include <sfconnect/detail/connection_pool.hpp>
 #include <sfconnect/detail/encoding.hpp>
 #include <sfconnect/detail/large_body.hpp>
+#include <sfconnect/detail/grant.hpp>
+#include <sfconnect/detail/jwt_grant.hpp>
 #include <sfconnect/detail/random.hpp>
 #include <sfconnect/detail/sansio/oauth_form.hpp>
 #include <sfconnect/detail/sansio/rest_request.hpp>
@@ -47,6 +48,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace sfconnect::detail {
@@ -58,24 +60,25 @@ public:
     using time_point = typename Clock::time_point;
     using token_handler = boost::asio::any_completion_handler<void(error_code, TokenPtr)>;
 
-    client_core(executor_type ex, Site site, ConsumerCredentials creds, TokenClientOptions options)
+    // Any credentials a make_grant() overload takes (ConsumerCredentials, JwtBearerCredentials).
+    template <grant_credentials Credentials>
+    client_core(executor_type ex, Site site, Credentials creds, TokenClientOptions options)
         : ex_(std::move(ex)),
           strand_(make_client_strand(ex_)),
           site_(std::move(site)),
-          creds_(std::move(creds)),
+          grant_(make_grant(std::move(creds), site_)),
           options_(std::move(options)),
           settings_(make_settings(site_, options_, setup_ec_, setup_diag_)),
           user_agent_("sfconnect/" + std::string(version_string) + " (Boost.Beast)"),
-          client_form_(encode_client_form(creds_)),
-          basic_authorization_(encode_basic_authorization(creds_)),
           call_options_(sansio::call_options_value(options_)),
           ctx_{site_.host(),
                user_agent_,
                options_,
-               creds_.consumer_secret(),
-               client_form_.reveal(),
-               basic_authorization_.reveal(),
-               call_options_},
+               grant_->reply_secret(),
+               grant_->client_form(),
+               grant_->basic_authorization(),
+               call_options_,
+               *grant_},
           pool_(strand_, settings_, options_.max_connections) {}
 
     // ---- token cache (any thread; guarded by mutex_) ----------------------------------------------
@@ -252,6 +255,10 @@ public:
     const executor_type& executor() const noexcept { return ex_; }
     const Site& site() const noexcept { return site_; }
     const TokenClientOptions& options() const noexcept { return options_; }
+    // What identifies this client's tokens: (host, consumer key, flow, subject), for a shared store.
+    std::pair<std::string_view, grant_identity> token_identity() const noexcept {
+        return {site_.host(), grant_->identity()};
+    }
 
 private:
     struct waiter {
@@ -368,7 +375,7 @@ private:
 
     // Secrets out of every text (a hostile server may echo the consumer secret), then the trace.
     void finish_diagnostics(const error_code& ec, Diagnostics& diag) {
-        redact(diag, creds_.consumer_secret().reveal());
+        grant_->redact_secrets(diag);
         if (ec) trace_error(options_.trace, ec, diag);
     }
 
@@ -381,7 +388,7 @@ private:
     static boost::asio::awaitable<void> fetch_coro(std::shared_ptr<client_core> self) {
         error_code ec;
         Diagnostics diag;
-        sansio::token_fetch algo(self->ctx_);
+        sansio::token_fetch algo(self->ctx_, self->wall_now());
         time_point requested_at = Clock::now();
         try {
             ec = co_await self->run(algo, diag, &requested_at);
@@ -393,7 +400,7 @@ private:
     }
 
     void finish_fetch(error_code ec, Diagnostics diag, TokenPtr tok, time_point requested_at) {
-        redact(diag, creds_.consumer_secret().reveal());
+        grant_->redact_secrets(diag);
         if (ec) trace_error(options_.trace, ec, diag);
         else
             trace_note(options_.trace, TraceLevel::info, TracePhase::token_fetched, [&] {
@@ -456,42 +463,31 @@ private:
         return settings;
     }
 
-    // The credentials are form-encoded once, not on every fetch; Secret wipes them on destruction.
-    static Secret encode_client_form(const ConsumerCredentials& c) {
-        std::string form = "&client_id=";
-        append_form_encoded(form, c.consumer_key());
-        form += "&client_secret=";
-        append_form_encoded(form, c.consumer_secret().reveal());
-        Secret s(form);
-        wipe(form);
-        return s;
-    }
-
-    static Secret encode_basic_authorization(const ConsumerCredentials& c) {
-        std::string pair;
-        append_form_encoded(pair, c.consumer_key());
-        pair += ':';
-        append_form_encoded(pair, c.consumer_secret().reveal());
-        std::string basic = "Basic " + base64_encode(pair);
-        Secret s(basic);
-        wipe(pair);
-        wipe(basic);
-        return s;
+    // Wall-clock time for the grant (a JWT's `exp`). A standard clock's answer is system time; a test
+    // clock's is system time at construction plus how far the test clock moved since, so a test can skew it.
+    std::chrono::system_clock::time_point wall_now() const {
+        if constexpr (std::is_same_v<Clock, std::chrono::steady_clock> ||
+                      std::is_same_v<Clock, std::chrono::system_clock>) {
+            return std::chrono::system_clock::now();
+        } else {
+            return wall_origin_ +
+                   std::chrono::duration_cast<std::chrono::system_clock::duration>(Clock::now() - clock_origin_);
+        }
     }
 
     executor_type ex_;
     executor_type strand_;  // a strand (see make_client_strand)
     Site site_;
-    ConsumerCredentials creds_;
+    std::unique_ptr<const token_grant> grant_;  // the OAuth flow (detail/grant.hpp)
     TokenClientOptions options_;
     error_code setup_ec_;
     Diagnostics setup_diag_;
     std::shared_ptr<const TransportSettings> settings_;  // after setup_ec_/setup_diag_: it fills them
     std::string user_agent_;
-    Secret client_form_;          // "&client_id=...&client_secret=..." form-encoded
-    Secret basic_authorization_;  // "Basic base64(key:secret)" for use_basic_auth
-    std::string call_options_;    // Sforce-Call-Options value (TokenClientOptions::client_name)
-    sansio::client_context ctx_;  // views of the above, for the algorithms
+    std::string call_options_;                      // Sforce-Call-Options value (TokenClientOptions::client_name)
+    sansio::client_context ctx_;                    // views of the above, for the algorithms
+    const time_point clock_origin_ = Clock::now();  // see wall_now()
+    const std::chrono::system_clock::time_point wall_origin_ = std::chrono::system_clock::now();
 
     mutable std::mutex mutex_;  // guards cache_; never held across co_await
     cache_type cache_;

@@ -42,6 +42,17 @@ inline std::string base64_encode(std::string_view in) {
     return out;
 }
 
+/// Base64url without padding (RFC 4648 §5, RFC 7515): the parts of a JWT.
+inline std::string base64url_encode(std::string_view in) {
+    std::string out = base64_encode(in);
+    while (!out.empty() && out.back() == '=') out.pop_back();
+    for (char& c : out) {
+        if (c == '+') c = '-';
+        else if (c == '/') c = '_';
+    }
+    return out;
+}
+
 /// True when `s` holds CR, LF or NUL: such a value would split or cut an HTTP header.
 constexpr bool has_crlf_or_nul(std::string_view s) noexcept {
     for (char c : s)

@@ -165,6 +165,20 @@ inline void redact_secret(std::string& text, std::string_view secret) {
 
 /// Removes `needle` (a secret or a token) from every text of the diagnostics: defence in depth,
 /// since a hostile server could echo the secret or the token back to us.
+/// Calls f(line) for every line of a PEM block's base64 body (16 characters or more, no "-----"
+/// marker): the needles that redact a private key wherever a part of it shows up.
+template <class F>
+void for_each_pem_body_line(std::string_view pem, F&& f) {
+    while (!pem.empty()) {
+        const auto nl = pem.find('\n');
+        std::string_view line = pem.substr(0, nl);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.size() >= 16 && line.find("-----") == std::string_view::npos) f(line);
+        if (nl == std::string_view::npos) break;
+        pem.remove_prefix(nl + 1);
+    }
+}
+
 inline void redact(Diagnostics& d, std::string_view needle) {
     for (std::string* s : {&d.message, &d.hint, &d.server_error, &d.server_message, &d.host}) redact_secret(*s, needle);
 }

@@ -324,7 +324,8 @@ inline error_code map_token_error_reply(int http_status, std::string_view conten
 }
 
 // Reads the required and optional fields; a missing or non-string one fails through `p`.
-inline error_code read_token_fields(Parser& p, const boost::json::object& obj, TokenReplyFields& f) {
+inline error_code read_token_fields(Parser& p, const boost::json::object& obj, TokenReplyFields& f,
+                                    bool issued_at_optional) {
     error_code ec;
     const auto read = [&](std::string_view name, std::string_view& out, bool required) {
         if (ec) return;
@@ -334,7 +335,7 @@ inline error_code read_token_fields(Parser& p, const boost::json::object& obj, T
     read("access_token", f.access_token, true);
     read("instance_url", f.instance_url, true);
     read("id", f.id, true);
-    read("issued_at", f.issued_at, true);
+    read("issued_at", f.issued_at, !issued_at_optional);
     read("token_type", f.token_type, true);
     read("scope", f.scope, false);
     read("signature", f.signature, false);
@@ -346,6 +347,7 @@ inline error_code read_token_fields(Parser& p, const boost::json::object& obj, T
 inline error_code check_token_signature(Parser& p, const TokenReplyFields& f, const Secret& consumer_secret,
                                         const TokenReplyOptions& options, bool& verified) {
     verified = false;
+    if (options.unsigned_grant) return {};  // no shared secret to check a signature with
     if (f.signature.empty()) {
         if (!options.require_signature) return {};
         return p.fail(errc::signature_mismatch,
@@ -362,7 +364,7 @@ inline error_code check_token_signature(Parser& p, const TokenReplyFields& f, co
 
 // Checks the field values and, when they are good, fills `t` (all but the signature check).
 inline error_code check_token_fields(Parser& p, const TokenReplyFields& f, std::string_view site_host,
-                                     Diagnostics& diag, AccessToken& t) {
+                                     bool issued_at_optional, Diagnostics& diag, AccessToken& t) {
     if (!is_header_safe_token(f.access_token))
         return p.fail(errc::bad_response, f.access_token.empty()
                                               ? "the token reply's 'access_token' is empty"
@@ -371,7 +373,8 @@ inline error_code check_token_fields(Parser& p, const TokenReplyFields& f, std::
     if (!iequals(f.token_type, "Bearer"))
         return p.fail(errc::bad_response,
                       "the token reply's 'token_type' is '" + p.quote(f.token_type, 40) + "', expected 'Bearer'");
-    const auto issued = parse_issued_at(f.issued_at);
+    const auto issued = f.issued_at.empty() && issued_at_optional ? std::optional(std::chrono::system_clock::now())
+                                                                  : parse_issued_at(f.issued_at);
     if (!issued)
         return p.fail(errc::bad_response, "the token reply's 'issued_at' ('" + p.quote(f.issued_at, 40) +
                                               "') is not a time between 2000 and 2100 in seconds (10 digits) or "
@@ -449,8 +452,8 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(
     TokenReplyFields fields;
     AccessToken t;
     bool verified = false;
-    if (auto ec = read_token_fields(p, *obj, fields)) return ec;
-    if (auto ec = check_token_fields(p, fields, site_host, diag, t)) return ec;
+    if (auto ec = read_token_fields(p, *obj, fields, options.unsigned_grant)) return ec;
+    if (auto ec = check_token_fields(p, fields, site_host, options.unsigned_grant, diag, t)) return ec;
     if (auto ec = check_token_signature(p, fields, consumer_secret, options, verified)) return ec;
     t.access_token = Secret(fields.access_token);
     t.signature_verified = verified;

@@ -36,6 +36,7 @@ struct CheckRun {
     Diagnostics diag;
     std::optional<Site> site;
     std::optional<ConsumerCredentials> creds;
+    std::optional<JwtBearerCredentials> jwt_creds;  // flow "jwt_bearer" instead of creds
     std::optional<BasicTokenClient<>> client;
     std::vector<TokenPtr> tokens;  // every token seen, so that none can leak into the report
     bool verified_tls = true;
@@ -47,6 +48,33 @@ struct CheckRun {
 constexpr auto awaitable_tuple = boost::asio::as_tuple(boost::asio::use_awaitable);
 
 inline std::uint64_t retries_of(const CheckRun& r) { return r.client ? r.client->stats().retries : 0; }
+
+// The credentials of the flow checked: the client credentials' key and secret, or the JWT bearer
+// flow's key, username, private key and audience (derived from the Site unless overridden).
+inline error_code check_credentials(CheckRun& r) {
+    if (r.input.flow == "jwt_bearer") {
+        auto jwt = JwtBearerCredentials::create(r.input.consumer_key, r.input.username,
+                                                r.input.private_key_pem.reveal(), r.diag);
+        if (!jwt) return jwt.error();
+        if (!r.input.audience.empty())
+            if (auto ec = jwt->set_audience(r.input.audience, r.diag)) return ec;
+        r.jwt_creds = std::move(*jwt);
+        return {};
+    }
+    if (r.input.flow != "client_credentials") {
+        r.diag.clear();
+        r.diag.phase = Phase::credentials;
+        r.diag.message = "flow '" + printable(r.input.flow, 40) +
+                         "' is not one sfconnect checks: use "
+                         "'client_credentials' or 'jwt_bearer'";
+        r.diag.hint = std::string(default_hint(errc::invalid_credentials));
+        return errc::invalid_credentials;
+    }
+    auto creds = ConsumerCredentials::create(r.input.consumer_key, r.input.consumer_secret.reveal(), r.diag);
+    if (!creds) return creds.error();
+    r.creds = std::move(*creds);
+    return {};
+}
 
 // site: what was entered (Site, key, secret) and how to connect (CA, proxy, connect-to), no network.
 SFCONNECT_DECL boost::asio::awaitable<error_code> check_site_step(CheckRun& r) {
@@ -66,8 +94,7 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> check_site_step(CheckRun& r) {
         co_return fail(r.rep, site_step, ms_since(t0), site.error(), d);
     }
     r.rep.site = std::string(site->host());
-    auto creds = ConsumerCredentials::create(r.input.consumer_key, r.input.consumer_secret.reveal(), r.diag);
-    if (!creds) co_return fail(r.rep, site_step, ms_since(t0), creds.error(), r.diag);
+    if (auto ec = check_credentials(r)) co_return fail(r.rep, site_step, ms_since(t0), ec, r.diag);
     TransportSettings settings;
     if (auto ec = make_transport_settings(site->host(), r.options, settings, r.diag))
         co_return fail(r.rep, site_step, ms_since(t0), ec, r.diag);
@@ -75,7 +102,6 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> check_site_step(CheckRun& r) {
     const std::string_view host = site->host();
     if (host.size() > 4 && host.substr(host.size() - 4) == ".mil") kind += ", Government Cloud Plus (Defense)";
     r.site = std::move(*site);
-    r.creds = std::move(*creds);
     mark_passed(r.rep.steps[site_step], ms_since(t0), std::string(host) + " (" + kind + ")");
     co_return error_code{};
 }
@@ -84,7 +110,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> check_site_step(CheckRun& r) {
 SFCONNECT_DECL boost::asio::awaitable<error_code> check_connection_steps(CheckRun& r) {
     const boost::asio::any_io_executor ex = co_await boost::asio::this_coro::executor;
     r.verified_tls = !r.options.insecure_disable_tls_verification;
-    r.client.emplace(ex, *r.site, std::move(*r.creds), r.options);
+    if (r.jwt_creds) r.client.emplace(ex, *r.site, std::move(*r.jwt_creds), r.options);
+    else r.client.emplace(ex, *r.site, std::move(*r.creds), r.options);
     const auto t0 = std::chrono::steady_clock::now();
     r.diag.clear();
     auto connect_op = r.client->async_connect(r.diag, awaitable_tuple);
@@ -205,7 +232,8 @@ SFCONNECT_DECL boost::asio::awaitable<error_code> check_identity_step(CheckRun& 
     if (iec) co_return fail(r.rep, identity_step, ms_since(t0), iec, r.diag, retries_of(r) - retries0);
     r.rep.identity = who;
     mark_passed(r.rep.steps[identity_step], ms_since(t0),
-                with_retries("Run As user " + who.username, retries_of(r) - retries0));
+                with_retries((r.input.flow == "jwt_bearer" ? "user " : "Run As user ") + who.username,
+                             retries_of(r) - retries0));
     co_return error_code{};
 }
 
@@ -218,8 +246,9 @@ inline constexpr std::array<check_step_fn, 5> check_steps{check_site_step, check
 // One attempt: every step until the first failure; the report never carries the secret or a token.
 SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> run_check_once(
     const CheckInput& input, const TokenClientOptions& options, const CheckOptions& check_options) {
-    CheckRun r{input, options, check_options, {}, {}, {}, {}, {}, {}, true};
+    CheckRun r{input, options, check_options, {}, {}, {}, {}, {}, {}, {}, true};
     r.rep.site = displayable_site_input(input.site);
+    r.rep.flow = input.flow == "jwt_bearer" ? "jwt_bearer" : "client_credentials";
     for (std::string_view name : check_step_names)
         r.rep.steps.push_back(CheckStep{std::string(name), false, false, 0, {}});
     error_code ec;
@@ -230,6 +259,7 @@ SFCONNECT_DECL boost::asio::awaitable<std::pair<error_code, CheckReport>> run_ch
     r.rep.ok = !ec;
     r.rep.logins = r.client ? r.client->stats().token_requests : 0;
     scrub_report(r.rep, {input.consumer_secret.reveal()});
+    scrub_pem(r.rep, input.private_key_pem.reveal());
     for (const TokenPtr& t : r.tokens) scrub_report(r.rep, {t->access_token.reveal()});
     co_return std::pair<error_code, CheckReport>{ec, std::move(r.rep)};
 }

@@ -188,6 +188,11 @@ inline void scrub_report(CheckReport& rep, std::initializer_list<std::string_vie
         for (std::string_view n : needles) redact_secret(*f, n);
 }
 
+// Every base64 line of a PEM private key (its material), scrubbed like a secret.
+inline void scrub_pem(CheckReport& rep, std::string_view pem) {
+    for_each_pem_body_line(pem, [&](std::string_view line) { scrub_report(rep, {line}); });
+}
+
 inline std::string string_field(const boost::json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
@@ -291,6 +296,7 @@ SFCONNECT_DECL std::string CheckReport::to_json() const {
     o["version"] = version_string;
     o["site"] = site;
     o["demo"] = demo ? json::value(*demo) : json::value(nullptr);
+    o["flow"] = flow;
     json::array steps_json;
     for (const auto& s : steps) {
         json::object j;

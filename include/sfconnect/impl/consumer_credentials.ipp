@@ -157,8 +157,9 @@ public:
     LineReader& operator=(const LineReader&) = delete;
     ~LineReader() { secure_wipe(buf_.get(), max_size); }
 
-    // Returns an empty error string on success.
-    std::string read(const std::string& path) {
+    // Returns an empty error string on success. With whole_file, reads up to max_size bytes
+    // (a PEM key) instead of stopping after the first line.
+    std::string read(const std::string& path, bool whole_file = false) {
         if (path.find('\0') != std::string::npos) return "the path contains a NUL byte";
         std::FILE* f = std::fopen(path.c_str(), "rb");
         if (f == nullptr) return std::generic_category().message(errno);
@@ -166,13 +167,14 @@ public:
         for (;;) {
             const std::size_t room = max_size - size_;
             if (room == 0) {
-                error = "its first line is longer than 64 KiB, so it is not a Consumer Secret file";
+                error = whole_file ? "it is longer than 64 KiB, so it is not a PEM key file"
+                                   : "its first line is longer than 64 KiB, so it is not a Consumer Secret file";
                 break;
             }
             const std::size_t got = std::fread(buf_.get() + size_, 1, room, f);
             const std::string_view chunk(buf_.get() + size_, got);
             size_ += got;
-            if (chunk.find('\n') != std::string_view::npos) break;
+            if (!whole_file && chunk.find('\n') != std::string_view::npos) break;
             if (got < room) {
                 if (std::ferror(f) != 0) error = std::generic_category().message(errno != 0 ? errno : EIO);
                 break;
@@ -181,6 +183,9 @@ public:
         std::fclose(f);
         return error;
     }
+
+    // Everything read.
+    std::string_view all() const noexcept { return {buf_.get(), size_}; }
 
     // The first line without its "\n" or "\r\n" terminator.
     std::string_view first_line() const noexcept {

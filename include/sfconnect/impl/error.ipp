@@ -90,6 +90,25 @@ inline constexpr error_info oauth_errors[] = {
     {"token_rejected", "the token endpoint rejected the request",
      "See the server's error and description; the org's Login History for the Run As user records the "
      "precise reason."},
+    {"invalid_assertion", "the JWT assertion was rejected (signature, certificate or issuer)",
+     "The assertion must be signed with the private key of the certificate uploaded to the connected app "
+     "(Edit > API > Use digital signatures), and its issuer must be that app's Consumer Key: upload the "
+     "certificate made from this key, or use the key that belongs to the uploaded certificate."},
+    {"invalid_audience", "the JWT assertion's audience is invalid",
+     "The audience must be https://login.salesforce.com (production, Developer Edition), "
+     "https://test.salesforce.com (sandboxes, scratch orgs) or the Experience Cloud site's URL, never the My "
+     "Domain host; leave the audience override empty to derive it from the Site."},
+    {"user_not_approved", "the user has not approved this connected app",
+     "Either the user is not pre-authorized: in App Manager > your app > Manage > Edit Policies set 'Permitted "
+     "Users' to 'Admin approved users are pre-authorized' and add the user's profile or a permission set under "
+     "Manage Profiles / Manage Permission Sets; or the host and audience do not belong together (a sandbox "
+     "Site needs https://test.salesforce.com). Changes can take up to 10 minutes to propagate."},
+    {"unknown_user", "the JWT assertion names a user Salesforce does not know",
+     "Check the username (Setup > Users): it must be the exact Salesforce username of an active user in this "
+     "org; sandbox usernames carry the sandbox name as a suffix (name@company.com.uat)."},
+    {"assertion_expired", "the JWT assertion has expired",
+     "The assertion's 'exp' was already past when Salesforce checked it: this machine's clock is behind or "
+     "ahead; synchronise it (NTP). The assertion lifetime may be at most 3 minutes."},
 };
 
 inline constexpr error_info api_errors[] = {

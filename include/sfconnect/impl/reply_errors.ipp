@@ -189,6 +189,22 @@ inline constexpr TokenRule token_rules[] = {
      "body to an http-to-https redirect."},
     {"inactive_org", "", oauth_errc::org_inactive, "the org is locked, closed or suspended", ""},
     {"rate_limit_exceeded", "", oauth_errc::login_rate_exceeded, "too many logins for the Run As user", ""},
+    // The JWT bearer flow: always invalid_grant, the description says which; its capitalisation varies.
+    {"invalid_grant", "invalid assertion", oauth_errc::invalid_assertion,
+     "Salesforce rejected the JWT assertion: its signature does not verify with the app's certificate, or its "
+     "issuer is not the app's Consumer Key",
+     ""},
+    {"invalid_grant", "audience is invalid", oauth_errc::invalid_audience,
+     "Salesforce rejected the JWT assertion's audience ('aud')", ""},
+    {"invalid_grant", "hasn't approved this consumer", oauth_errc::user_not_approved,
+     "the user has not approved this connected app (JWT bearer flow)", ""},
+    {"invalid_grant", "has not approved this consumer", oauth_errc::user_not_approved,
+     "the user has not approved this connected app (JWT bearer flow)", ""},
+    {"invalid_grant", "invalid user", oauth_errc::unknown_user, "Salesforce does not know the assertion's username",
+     ""},
+    {"invalid_grant", "expired authorization code", oauth_errc::assertion_expired,
+     "Salesforce found the JWT assertion expired", ""},
+    {"invalid_grant", "login rate exceeded", oauth_errc::login_rate_exceeded, "too many logins for this user", ""},
 };
 
 inline error_code map_token(int status, std::string_view content_type, std::string_view body, Diagnostics& diag,

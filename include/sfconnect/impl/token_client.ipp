@@ -16,8 +16,8 @@ namespace detail {
 struct token_client_state {
     using core_type = client_core<HttpsTransport, std::chrono::steady_clock>;
 
-    token_client_state(boost::asio::any_io_executor ex, Site site, ConsumerCredentials credentials,
-                       TokenClientOptions options)
+    template <class Credentials>
+    token_client_state(boost::asio::any_io_executor ex, Site site, Credentials credentials, TokenClientOptions options)
         : core(std::make_shared<core_type>(std::move(ex), std::move(site), std::move(credentials),
                                            std::move(options))) {}
     ~token_client_state() {
@@ -33,6 +33,11 @@ struct token_client_state {
 }  // namespace detail
 
 SFCONNECT_DECL TokenClient::TokenClient(executor_type ex, Site site, ConsumerCredentials credentials,
+                                        TokenClientOptions options)
+    : state_(std::make_shared<detail::token_client_state>(std::move(ex), std::move(site), std::move(credentials),
+                                                          std::move(options))) {}
+
+SFCONNECT_DECL TokenClient::TokenClient(executor_type ex, Site site, JwtBearerCredentials credentials,
                                         TokenClientOptions options)
     : state_(std::make_shared<detail::token_client_state>(std::move(ex), std::move(site), std::move(credentials),
                                                           std::move(options))) {}

@@ -67,6 +67,12 @@ private:
 /// chain must reject it. Throws std::invalid_argument for an empty list or invalid names.
 SFCONNECT_DECL KeyPairPem make_self_signed(const std::vector<std::string>& dns_names);
 
+/// A connected app's signing pair for the JWT bearer flow, as an admin makes it with openssl: an
+/// RSA private key of `rsa_bits` bits (unencrypted PKCS#8) and a self-signed certificate for it
+/// (the one uploaded under "Use digital signatures"), valid from one hour ago for 10 days. Key
+/// generation takes tens of milliseconds. Throws std::invalid_argument for rsa_bits outside 1024..4096.
+SFCONNECT_DECL KeyPairPem make_jwt_signing_pair(int rsa_bits = 2048);
+
 }  // namespace testing
 }  // namespace sfconnect
 

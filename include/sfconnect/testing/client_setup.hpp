@@ -7,6 +7,7 @@
 /// trust only its run-time CA. Light: no Beast, no Asio SSL.
 
 #include <sfconnect/consumer_credentials.hpp>
+#include <sfconnect/jwt_bearer_credentials.hpp>
 #include <sfconnect/site.hpp>
 #include <sfconnect/testing/emulator.hpp>
 #include <sfconnect/token_client_options.hpp>
@@ -30,6 +31,12 @@ inline Site site_of(const Emulator& emulator) { return Site::parse(emulator.site
 /// The emulator's consumer key and secret as validated credentials.
 inline ConsumerCredentials credentials_for(const Emulator& emulator) {
     return ConsumerCredentials::create(emulator.consumer_key(), emulator.consumer_secret()).value();
+}
+
+/// JWT bearer credentials for `emulator`: its consumer key and user, signed with `private_key_pem`
+/// (the key of EmulatorOptions::jwt_certificate_pem, or another one to test a wrong key pair).
+inline JwtBearerCredentials jwt_credentials_for(const Emulator& emulator, std::string_view private_key_pem) {
+    return JwtBearerCredentials::create(emulator.consumer_key(), emulator.options().username, private_key_pem).value();
 }
 
 }  // namespace sfconnect::testing

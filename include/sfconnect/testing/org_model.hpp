@@ -58,6 +58,13 @@ enum class Scenario {
     /// EmulatorOptions::propagating_token_failures token requests after set_scenario() answer as
     /// `propagation_delay` does, then the org is healthy (what `sfconnect-check --wait` waits out).
     propagating,
+    // The JWT bearer flow's refusals (token requests of any grant answer them while set; the JWT
+    // grant also meets each for real when its assertion has that fault):
+    invalid_assertion,  ///< token: 400 invalid_grant "invalid assertion"
+    invalid_audience,   ///< token: 400 invalid_grant "audience is invalid"
+    user_not_approved,  ///< token: 400 invalid_grant "user hasn't approved this consumer"
+    unknown_user,       ///< token: 400 invalid_grant "invalid user"
+    assertion_expired,  ///< token: 400 invalid_grant "expired authorization code"
 };
 
 /// The scenario's name as used on the command line ("healthy", "no_run_as_user", ...).
@@ -106,8 +113,15 @@ struct EmulatorOptions {
     /// A keep-alive connection must deliver its next full request within this time or is closed
     /// (0 = never). Salesforce's front ends close idle connections too.
     std::chrono::seconds idle_timeout{120};
-    /// Whether token replies carry `signature`.
+    /// Whether token replies carry `signature` (JWT bearer replies never do: there is no shared secret).
     bool send_signature = true;
+    /// The certificate uploaded to the connected app for the JWT bearer flow ("Use digital
+    /// signatures"; see make_jwt_signing_pair()). Empty: the app has none, and every assertion is
+    /// refused as "invalid assertion". The assertion's `sub` must be `username`.
+    std::string jwt_certificate_pem;
+    /// Whether `username` is pre-authorized for the app (Admin approved users are pre-authorized,
+    /// plus the user's profile or a permission set); false: "user hasn't approved this consumer".
+    bool jwt_user_preauthorized = true;
     /// Whether `issued_at` has 10 digits (seconds) instead of the 13 (milliseconds) Salesforce sends.
     bool issued_at_in_seconds = false;
     /// The CA that issues the server certificate and that ca_certificate_pem() returns; default: a

@@ -2,12 +2,13 @@
 #ifndef SFCONNECT_DETAIL_SANSIO_CLIENT_CONTEXT_HPP
 #define SFCONNECT_DETAIL_SANSIO_CLIENT_CONTEXT_HPP
 
-// What every algorithm of one client reads: the host, the options and the encoded credentials.
+// What every algorithm of one client reads: the host, the options, the grant and its encoded credentials.
 // Owned by the client core; the algorithms only hold a reference.
 
 #include <sfconnect/http_message.hpp>
 #include <sfconnect/secret.hpp>
 #include <sfconnect/token_client_options.hpp>
+#include <sfconnect/detail/grant.hpp>
 
 #include <boost/beast/http/field.hpp>
 
@@ -23,6 +24,7 @@ struct client_context {
     std::string_view client_form;          // "&client_id=...&client_secret=..." form-encoded
     std::string_view basic_authorization;  // "Basic base64(key:secret)" (use_basic_auth)
     std::string_view call_options;         // Sforce-Call-Options value on REST requests (empty: none)
+    const token_grant& grant;              // the token request's body, the reply rules (detail/grant.hpp)
 
     ExchangeLimits token_limits() const noexcept {
         return ExchangeLimits{options.max_header_bytes, options.max_token_reply_bytes};

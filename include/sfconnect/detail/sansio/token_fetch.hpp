@@ -2,8 +2,10 @@
 #ifndef SFCONNECT_DETAIL_SANSIO_TOKEN_FETCH_HPP
 #define SFCONNECT_DETAIL_SANSIO_TOKEN_FETCH_HPP
 
-// The client-credentials grant as a sans-io algorithm: build the POST, classify the reply (redirect,
-// token, error), retry what Salesforce did not decide (connection failures, 5xx) with backoff.
+// The token fetch as a sans-io algorithm: build the POST (its body is the grant's, detail/grant.hpp),
+// classify the reply (redirect, token, error), retry what Salesforce did not decide (connection
+// failures, 5xx) with backoff. Wall-clock time is an input (`now`, advanced by each backoff), so a
+// JWT assertion's `exp` is deterministic under a test clock.
 
 #include <sfconnect/access_token.hpp>
 #include <sfconnect/diagnostics.hpp>
@@ -16,6 +18,7 @@
 #include <sfconnect/detail/untrusted_text.hpp>
 #include <sfconnect/detail/url.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,7 +36,9 @@ inline void wipe_authorization(HttpRequest& req) {
 
 class token_fetch {
 public:
-    explicit token_fetch(const client_context& ctx) : ctx_(ctx) {}
+    explicit token_fetch(const client_context& ctx,
+                         std::chrono::system_clock::time_point now = std::chrono::system_clock::now())
+        : ctx_(ctx), now_(now) {}
 
     HttpRequest& request() noexcept { return req_; }
     HttpResponse& response() noexcept { return res_; }
@@ -48,13 +53,14 @@ public:
                 error_code ec = on_reply(io, diag);
                 if (!ec || !should_retry_token_fetch(ec, attempt_, ctx_.options.retry)) return action::done(ec);
                 state_ = state::slept;
-                return action::sleep(exchange_kind::token_request,
-                                     backoff_delay(ctx_.options.retry, attempt_, jitter01), ec, attempt_);
+                const auto delay = backoff_delay(ctx_.options.retry, attempt_, jitter01);
+                now_ += delay;
+                return action::sleep(exchange_kind::token_request, delay, ec, attempt_);
             }
             case state::slept: ++attempt_; break;
         }
         diag.clear();
-        build_request();
+        if (error_code ec = build_request(diag)) return action::done(ec);
         state_ = state::exchanged;
         return action::exchange(exchange_kind::token_request, ctx_.token_limits());
     }
@@ -62,22 +68,14 @@ public:
 private:
     enum class state { start, exchanged, slept };
 
-    void build_request() {
+    error_code build_request(Diagnostics& diag) {
         namespace http = boost::beast::http;
         req_ = HttpRequest{http::verb::post, "/services/oauth2/token", 11};
         ctx_.base_headers(req_);
         req_.set(http::field::content_type, "application/x-www-form-urlencoded");
-        std::string& body = req_.body();
-        constexpr std::string_view grant = "grant_type=client_credentials";
-        if (ctx_.options.use_basic_auth) {
-            req_.set(http::field::authorization, ctx_.basic_authorization);
-            body = grant;
-        } else {
-            body.reserve(grant.size() + ctx_.client_form.size());
-            body = grant;
-            body += ctx_.client_form;
-        }
+        if (error_code ec = ctx_.grant.build_request(req_, now_, ctx_.options, diag)) return ec;
         req_.prepare_payload();
+        return {};
     }
 
     error_code on_reply(error_code io, Diagnostics& diag) {
@@ -87,7 +85,7 @@ private:
         if (io) return io;  // with the transport's phase (resolve ... request)
         const int status = static_cast<int>(res_.result_int());
         auto parsed = parse_token_reply(status, res_[http::field::content_type], res_.body(), ctx_.consumer_secret,
-                                        ctx_.host, TokenReplyOptions{ctx_.options.require_signature}, diag,
+                                        ctx_.host, ctx_.grant.reply_rules(ctx_.options), diag,
                                         res_[http::field::location]);  // a 3xx names its Location's host
         wipe(res_.body());
         if (!parsed) return parsed.error();  // parse_token_reply sets phase token
@@ -96,6 +94,7 @@ private:
     }
 
     const client_context& ctx_;
+    std::chrono::system_clock::time_point now_;  // wall-clock time of the next request
     state state_ = state::start;
     int attempt_ = 1;
     HttpRequest req_;

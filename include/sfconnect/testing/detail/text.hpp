@@ -120,7 +120,7 @@ inline std::string_view query_of(std::string_view target) noexcept {
 
 inline bool is_secret_param(std::string_view key) noexcept {
     return key == "client_secret" || key == "token" || key == "access_token" || key == "oauth_token" ||
-           key == "client_assertion" || key == "refresh_token";
+           key == "client_assertion" || key == "assertion" || key == "refresh_token";
 }
 
 // Re-encodes a form with secret values replaced; other values are kept as sent.

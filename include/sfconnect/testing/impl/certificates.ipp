@@ -180,6 +180,18 @@ inline CertificateSpec leaf_spec(const LeafOptions& options) {
     return spec;
 }
 
+inline pkey_ptr generate_rsa_key(int bits) {
+    pkey_ctx_ptr ctx{EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr)};
+    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), bits) != 1) {
+        throw_openssl_error("RSA key generation setup");
+    }
+    EVP_PKEY* raw = nullptr;
+    if (EVP_PKEY_generate(ctx.get(), &raw) != 1) {
+        throw_openssl_error("RSA key generation");
+    }
+    return pkey_ptr{raw};
+}
+
 }  // namespace detail
 
 SFCONNECT_DECL TestCertificateAuthority::TestCertificateAuthority(std::string common_name)
@@ -221,6 +233,20 @@ SFCONNECT_DECL KeyPairPem make_self_signed(const std::vector<std::string>& dns_n
     options.dns_names = dns_names;
     const detail::CertificateSpec spec = detail::leaf_spec(options);
     detail::pkey_ptr key = detail::generate_p256_key();
+    detail::x509_ptr cert = detail::make_certificate(spec, key.get(), nullptr, nullptr);
+    return KeyPairPem{detail::to_pem(cert.get()), detail::to_pem(key.get())};
+}
+
+SFCONNECT_DECL KeyPairPem make_jwt_signing_pair(int rsa_bits) {
+    if (rsa_bits < 1024 || rsa_bits > 4096) {
+        throw std::invalid_argument("sfconnect::testing: rsa_bits must be within 1024..4096");
+    }
+    detail::pkey_ptr key = detail::generate_rsa_key(rsa_bits);
+    detail::CertificateSpec spec;
+    spec.common_name = "sfconnect JWT app";
+    spec.not_before_offset = std::chrono::hours(-1);
+    spec.not_after_offset = std::chrono::hours(24 * 10);
+    spec.subject_alt_names = "DNS:jwt-app.sfconnect.example";
     detail::x509_ptr cert = detail::make_certificate(spec, key.get(), nullptr, nullptr);
     return KeyPairPem{detail::to_pem(cert.get()), detail::to_pem(key.get())};
 }

@@ -5,6 +5,7 @@
 #include <sfconnect/testing/org_model.hpp>
 #include <sfconnect/testing/detail/account_table.hpp>
 #include <sfconnect/testing/detail/composite.hpp>
+#include <sfconnect/testing/detail/jwt_check.hpp>
 #include <sfconnect/testing/detail/openssl.hpp>
 #include <sfconnect/testing/detail/org_replies.hpp>
 #include <sfconnect/testing/detail/soql.hpp>
@@ -26,7 +27,7 @@ namespace testing {
 
 namespace detail {
 
-inline constexpr std::array<std::pair<Scenario, std::string_view>, 16> scenario_names = {{
+inline constexpr std::array<std::pair<Scenario, std::string_view>, 21> scenario_names = {{
     {Scenario::healthy, "healthy"},
     {Scenario::wrong_domain, "wrong_domain"},
     {Scenario::no_run_as_user, "no_run_as_user"},
@@ -43,6 +44,11 @@ inline constexpr std::array<std::pair<Scenario, std::string_view>, 16> scenario_
     {Scenario::token_unavailable, "token_unavailable"},
     {Scenario::api_unavailable, "api_unavailable"},
     {Scenario::propagating, "propagating"},
+    {Scenario::invalid_assertion, "invalid_assertion"},
+    {Scenario::invalid_audience, "invalid_audience"},
+    {Scenario::user_not_approved, "user_not_approved"},
+    {Scenario::unknown_user, "unknown_user"},
+    {Scenario::assertion_expired, "assertion_expired"},
 }};
 
 inline constexpr std::array<Scenario, scenario_names.size()> scenario_values = [] {
@@ -140,6 +146,12 @@ inline std::optional<OrgReply> token_refusal(Scenario s) {
         case Scenario::org_inactive: return oauth_error(400, "inactive_org", "Org is locked, closed, or suspended");
         case Scenario::ip_restricted: return oauth_error(400, "invalid_grant", "ip restricted");
         case Scenario::login_rate_exceeded: return oauth_error(400, "rate_limit_exceeded", "Number of logins exceeded");
+        case Scenario::invalid_assertion: return oauth_error(400, "invalid_grant", "invalid assertion");
+        case Scenario::invalid_audience: return oauth_error(400, "invalid_grant", "audience is invalid");
+        case Scenario::user_not_approved:
+            return oauth_error(400, "invalid_grant", "user hasn't approved this consumer");
+        case Scenario::unknown_user: return oauth_error(400, "invalid_grant", "invalid user");
+        case Scenario::assertion_expired: return oauth_error(400, "invalid_grant", "expired authorization code");
         default: return std::nullopt;
     }
 }

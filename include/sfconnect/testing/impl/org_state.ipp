@@ -150,6 +150,9 @@ struct OrgModel::Org {
             return detail::oauth_error(400, "invalid_request", "must use HTTP POST");
         }
         const detail::Params form = detail::form_of(req);
+        if (detail::param(form, "grant_type").value_or("") == detail::jwt_bearer_grant_type) {
+            return jwt_token_endpoint(form, s);
+        }
         if (detail::param(form, "grant_type").value_or("") != "client_credentials") {
             return detail::oauth_error(400, "unsupported_grant_type", "grant type not supported");
         }
@@ -166,6 +169,34 @@ struct OrgModel::Org {
             return *refusal;
         }
         return issue_token();
+    }
+
+    // The JWT bearer grant: no client secret; the assertion is checked for real (detail/jwt_check.hpp),
+    // and any host of the org serves it. Replies carry no signature.
+    OrgReply jwt_token_endpoint(const detail::Params& form, Scenario s) {
+        if (s == Scenario::propagation_delay) {
+            return detail::oauth_error(400, "invalid_client_id", "client identifier invalid");
+        }
+        if (auto refusal = detail::token_refusal(s)) {
+            return *refusal;
+        }
+        const bool test_login = opts.site.find("--") != std::string::npos ||
+                                opts.site.find(".scratch.") != std::string::npos;
+        detail::JwtExpectations e;
+        e.certificate_pem = opts.jwt_certificate_pem;
+        e.consumer_key = opts.consumer_key;
+        e.username = opts.username;
+        e.audience = test_login ? "https://test.salesforce.com" : "https://login.salesforce.com";
+        e.other_audience = test_login ? "https://login.salesforce.com" : "https://test.salesforce.com";
+        e.preauthorized = opts.jwt_user_preauthorized;
+        e.now_seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+        const std::string_view refused = detail::check_assertion(detail::param(form, "assertion").value_or(""), e);
+        if (!refused.empty()) {
+            return detail::oauth_error(400, "invalid_grant", refused);
+        }
+        return issue_token(false);
     }
 
     // Remembers a new token, forgetting expired ones once many are remembered.
@@ -190,7 +221,7 @@ struct OrgModel::Org {
         return token;
     }
 
-    OrgReply issue_token() {
+    OrgReply issue_token(bool signed_reply = true) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
@@ -198,7 +229,7 @@ struct OrgModel::Org {
         const std::string issued_at = std::to_string(opts.issued_at_in_seconds ? ms / 1000 : ms);
         boost::json::object o;
         o["access_token"] = token;
-        if (opts.send_signature) {
+        if (signed_reply && opts.send_signature) {
             o["signature"] = token_signature(opts.consumer_secret, identity, issued_at);
         }
         o["token_format"] = "opaque";
