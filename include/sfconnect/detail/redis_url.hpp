@@ -10,6 +10,7 @@
 #include <sfconnect/detail/ascii.hpp>
 #include <sfconnect/detail/encoding.hpp>
 #include <sfconnect/detail/percent_encode.hpp>
+#include <sfconnect/detail/untrusted_text.hpp>
 #include <sfconnect/detail/url.hpp>
 
 #include <cstdint>
