@@ -222,7 +222,8 @@ def main():
     rr.options.redis = True
     rr.requirements()
     expect(f"redis=True also requires hiredis ({rr.requirements_seen})",
-           rr.requirements_seen == ["boost/[>=1.81 <2]", "openssl/[>=3 <4]", "hiredis/[>=0.14 <2]"])
+           rr.requirements_seen == ["boost/[>=1.81 <2]", "openssl/[>=3 <4]", "zlib/[>=1.2.11 <2]",
+                                       "hiredis/[>=0.14 <2]"])
     rr.package_info()
     core, redis = rr.cpp_info.components["sfconnect"], rr.cpp_info.components["redis"]
     expect("redis=True: component sfconnect is sfconnect::sfconnect with the same requires",

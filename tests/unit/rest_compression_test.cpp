@@ -32,13 +32,14 @@ struct OneExchange {
     TokenClientOptions options;
     Secret secret{"TEST-SECRET-0123456789"};
     std::string call_options;
+    detail::client_credentials_grant grant{ConsumerCredentials::create("KEY", "TEST-SECRET-0123456789").value()};
     HttpRequest sent;
     Response out;
     Diagnostics diag;
 
     error_code run(const RequestOptions& ro, const Fields& reply_headers, std::string body) {
         call_options = sansio::call_options_value(options);
-        const sansio::client_context ctx{"acme.my.salesforce.com", "ua", options, secret, "", "", call_options};
+        const sansio::client_context ctx{"acme.my.salesforce.com", "ua", options, secret, "", "", call_options, grant};
         const Target target = endpoints::version_root.bind("62.0");
         sansio::rest_request algo(ctx, target, ro, out);
         sansio::action a = algo.resume({}, 0.5, diag);

@@ -1,12 +1,12 @@
 // The detail helper families, one header each: ASCII (detail/ascii.hpp), untrusted text and
 // redaction (detail/untrusted_text.hpp), URL and HOST:PORT (detail/url.hpp), encoding and wiping
 // (detail/encoding.hpp), jitter (detail/random.hpp). Includes the redaction hang regressions.
+#include <sfconnect/reply_errors.hpp>
 #include <sfconnect/detail/ascii.hpp>
 #include <sfconnect/detail/encoding.hpp>
 #include <sfconnect/detail/random.hpp>
 #include <sfconnect/detail/untrusted_text.hpp>
 #include <sfconnect/detail/url.hpp>
-#include <sfconnect/reply_errors.hpp>
 
 #include "catch.hpp"
 

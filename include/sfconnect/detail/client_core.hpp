@@ -16,9 +16,9 @@
 #include <sfconnect/version.hpp>
 #include <sfconnect/detail/connection_pool.hpp>
 #include <sfconnect/detail/encoding.hpp>
-#include <sfconnect/detail/large_body.hpp>
 #include <sfconnect/detail/grant.hpp>
 #include <sfconnect/detail/jwt_grant.hpp>
+#include <sfconnect/detail/large_body.hpp>
 #include <sfconnect/detail/random.hpp>
 #include <sfconnect/detail/sansio/oauth_form.hpp>
 #include <sfconnect/detail/sansio/rest_request.hpp>

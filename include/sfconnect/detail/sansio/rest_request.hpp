@@ -253,7 +253,8 @@ private:
         if (auto li = out_.header("Sforce-Limit-Info"); !li.empty()) out_.limit_info = parse_limit_info(li);
         if (status_ >= 200 && status_ < 300) return {};
         // A 3xx is classified by the parser, with the host of its Location (never followed).
-        const error_code ec = map_api_error(status_, out_.header("Content-Type"), out_.body, diag, out_.header("Location"));
+        const error_code ec = map_api_error(status_, out_.header("Content-Type"), out_.body, diag,
+                                            out_.header("Location"));
         redact(diag, token_->access_token.reveal());  // a hostile server may echo it
         return ec;
     }
