@@ -26,7 +26,7 @@ net::awaitable<void> run(sfconnect::TokenClient& client) {
     std::cout << "GET limits: HTTP " << reply.status << '\n';
 }
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     std::string site_text = argc > 1 ? argv[1] : "";
     if (const char* env = std::getenv("SFCONNECT_SITE"); site_text.empty() && env != nullptr) site_text = env;
 
@@ -66,4 +66,7 @@ int main(int argc, char** argv) {
     net::io_context io;
     sfconnect::TokenClient client(io.get_executor(), *site, std::move(*credentials), options);
     return example::run_to_completion(io, run(client));
+} catch (const std::exception& e) {  // e.g. out of memory, or an emulator that cannot start
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
 }

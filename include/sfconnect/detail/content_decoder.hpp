@@ -128,7 +128,7 @@ private:
     }
 
     decode_status inflate_some(std::string_view in, std::string& out) {
-        std::array<char, 16 * 1024> chunk;
+        std::array<char, 16 * 1024> chunk;  // NOLINT(cppcoreguidelines-pro-type-member-init): inflate fills it first
         while (!in.empty()) {
             if (ended_) {
                 // gzip allows further members; anything else after the end is garbage

@@ -80,7 +80,7 @@ inline std::optional<std::string> unknown_reference(std::string_view text, const
 inline std::optional<std::string> unknown_reference(const boost::json::value& v, const std::vector<std::string>& known,
                                                     int depth = 0) {
     if (depth > 64) return std::nullopt;
-    if (const auto* s = v.if_string()) return unknown_reference(std::string_view(*s), known);
+    if (const auto* s = v.if_string()) return unknown_reference(std::string_view{*s}, known);
     if (const auto* a = v.if_array()) {
         for (const auto& e : *a)
             if (auto r = unknown_reference(e, known, depth + 1)) return r;

@@ -114,6 +114,7 @@ public:
         journal_.clear();
     }
     void rollback() {
+        // NOLINTNEXTLINE(modernize-loop-convert): undone newest first
         for (auto it = journal_.rbegin(); it != journal_.rend(); ++it) {
             if (it->second) {
                 deleted_ += static_cast<std::size_t>(it->second->deleted) -

@@ -85,7 +85,7 @@ inline std::string substitute(std::string_view text, const std::vector<SubResult
         if (!value) {
             if (missing.empty()) missing = std::string(inner);
         } else if (const auto* s = value->if_string()) {
-            out += std::string_view(*s);
+            out += std::string_view{*s};
         } else {
             out += boost::json::serialize(*value);
         }
