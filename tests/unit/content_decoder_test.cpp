@@ -42,9 +42,9 @@ struct decoded {
 decoded decode_in_two(content_coding coding, const std::string& wire, std::size_t split, decode_limits lim = {}) {
     content_decoder d(coding, lim);
     decoded r;
-    r.fed = d.feed(std::string_view(wire).substr(0, split), r.text);
+    r.fed = d.feed(std::string_view{wire}.substr(0, split), r.text);
     if (r.fed == decode_status::ok || r.fed == decode_status::done) {
-        r.fed = d.feed(std::string_view(wire).substr(split), r.text);
+        r.fed = d.feed(std::string_view{wire}.substr(split), r.text);
     }
     r.finished = d.finish();
     return r;
@@ -104,7 +104,7 @@ TEST_CASE("a truncated stream is reported at finish, at every cut", "[content_de
         for (std::size_t cut = 1; cut < wire.size(); cut += 7) {
             content_decoder d(bits == 31 ? content_coding::gzip : content_coding::deflate, {});
             std::string out;
-            const decode_status fed = d.feed(std::string_view(wire).substr(0, cut), out);
+            const decode_status fed = d.feed(std::string_view{wire}.substr(0, cut), out);
             INFO("window bits " << bits << ", cut at " << cut);
             CHECK((fed == decode_status::ok || fed == decode_status::corrupt));
             const decode_status end = d.finish();
@@ -161,7 +161,7 @@ TEST_CASE("the ratio limit stops a bomb long before the output limit", "[content
     std::string out2;
     decode_status s = decode_status::ok;
     for (std::size_t i = 0; i < wire.size() && s == decode_status::ok; i += 100) {
-        s = e.feed(std::string_view(wire).substr(i, 100), out2);
+        s = e.feed(std::string_view{wire}.substr(i, 100), out2);
     }
     CHECK(s == decode_status::ratio_exceeded);
     CHECK(out2.size() <= 100 * e.consumed() + 64 * 1024 + 16 * 1024);
