@@ -10,6 +10,7 @@
 
 #include "alloc_counter.hpp"
 #include "bench_common.hpp"
+#include "mode_store.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -53,6 +54,8 @@ constexpr std::string_view help_text =
     "           invalidated between rounds; each round's completion is compared with one fetch alone\n"
     "  large-reply  N authenticated GETs, each answered (built-in emulator only) with a chunked reply of\n"
     "           --reply-mib MiB that the body limit (8 MiB by default) rejects; shows that peak RSS stays flat\n"
+    "  store    built-in emulator only: cold start finding the token in a file store vs a login (N starts,\n"
+    "           default 200), logins of 1,000 short-lived clients with and without the store, cached-hit cost\n"
     "\n"
     "Options:\n"
     "  --site HOST            the org's My Domain host (default: start the in-process emulator)\n"
@@ -362,6 +365,10 @@ int run_benchmark(bench::Args args, long rss_start) {
     Run run;
     run.args = std::move(args);
     auto& a = run.args;
+    if (a.mode == "store") {
+        if (!a.site.empty()) bench::usage_error(program, "store needs the built-in emulator (no --site)");
+        return store_bench::run(a);
+    }
     if (a.concurrency != 0 && a.mode != "herd")
         bench::usage_error(program, "--concurrency applies to the herd mode only");
     if (a.mode == "herd" && a.concurrency == 0) a.concurrency = 10'000;
@@ -551,7 +558,7 @@ int main(int argc, char** argv) {
     const long rss_start = bench::current_rss_kb();
     try {
         auto args = bench::parse_args(argc, argv, program, help_text,
-                                      {"token", "cached", "request", "herd", "large-reply"});
+                                      {"token", "cached", "request", "herd", "large-reply", "store"});
         return run_benchmark(std::move(args), rss_start);
     } catch (const std::exception& e) {
         std::cerr << program << ": " << e.what() << "\n";
