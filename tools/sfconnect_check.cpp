@@ -85,14 +85,8 @@ Site, Consumer Key and Consumer Secret, then runs the steps
 and stops at the first failure with the error code, the server's words and what to change.
 
 Options:
-  --site HOST                  My Domain host, e.g. acme.my.salesforce.com
-                               (default: env SFCONNECT_SITE)
-  --consumer-key KEY           (default: env SFCONNECT_CONSUMER_KEY)
-  --consumer-secret-file PATH  read the secret from the first line of a file ('-': standard input)
-  --consumer-secret-stdin      read the secret from the first line of standard input
-                               (default: env SFCONNECT_CONSUMER_SECRET; never a command-line value)
-  --ca-file PEM                trust this CA in addition to the system store
-  --connect-to HOST:PORT       connect there directly instead of resolving the site; SNI, Host
+)" << connection_options_help
+              << R"(  --connect-to HOST:PORT       connect there directly instead of resolving the site; SNI, Host
                                header and certificate verification still use the site; the
                                HTTPS_PROXY variable is not used for it (--proxy is)
   --api-version NN.0           REST API version (default: )"
@@ -153,19 +147,14 @@ Args parse_args(int argc, char** argv) {
     Args a;
     std::vector<OptionAlias> aliases = common_aliases;
     aliases.insert(aliases.end(), {{"--scenario", "--demo-scenario"}, {"--version-api", "--api-version"}});
-    parse_command_line(argc, argv,
-                       {{"--site", &a.site, &a.has_site},
-                        {"--consumer-key", &a.consumer_key, &a.has_consumer_key},
-                        {"--consumer-secret-file", &a.secret_file, &a.has_secret_file},
-                        {"--ca-file", &a.ca_file, &a.has_ca_file},
-                        {"--connect-to", &a.connect_to, &a.has_connect_to},
-                        {"--api-version", &a.api_version, &a.has_api_version},
-                        {"--timeout", &a.timeout, &a.has_timeout},
-                        {"--wait", &a.wait, &a.has_wait},
-                        {"--proxy", &a.proxy, &a.has_proxy},
-                        {"--demo-scenario", &a.demo_scenario, &a.has_demo_scenario}},
-                       {{"--consumer-secret-stdin", &a.secret_stdin}, {"--json", &a.json}, {"--demo", &a.demo}},
-                       aliases, print_help);
+    std::vector<ValueOption> values = connection_options(a);
+    values.insert(values.end(), {{"--api-version", &a.api_version, &a.has_api_version},
+                                 {"--timeout", &a.timeout, &a.has_timeout},
+                                 {"--wait", &a.wait, &a.has_wait},
+                                 {"--demo-scenario", &a.demo_scenario, &a.has_demo_scenario}});
+    std::vector<FlagOption> flags = connection_flags(a);
+    flags.insert(flags.end(), {{"--json", &a.json}, {"--demo", &a.demo}});
+    parse_command_line(argc, argv, values, flags, aliases, print_help);
     return a;
 }
 

@@ -32,14 +32,8 @@ standard output, for scripts:
 With a shared token store, many invocations (processes, machines) log in once and share the token.
 
 Options:
-  --site HOST                  My Domain host, e.g. acme.my.salesforce.com
-                               (default: env SFCONNECT_SITE)
-  --consumer-key KEY           (default: env SFCONNECT_CONSUMER_KEY)
-  --consumer-secret-file PATH  read the secret from the first line of a file ('-': standard input)
-  --consumer-secret-stdin      read the secret from the first line of standard input
-                               (default: env SFCONNECT_CONSUMER_SECRET; never a command-line value)
-  --ca-file PEM                trust this CA in addition to the system store
-  --connect-to HOST:PORT       connect there directly instead of resolving the site
+)HELP" << connection_options_help
+              << R"HELP(  --connect-to HOST:PORT       connect there directly instead of resolving the site
   --proxy URL                  HTTP CONNECT proxy, http://[user:password@]host:port; '' for none
   --timeout SECONDS            limit for every phase: DNS, connect, proxy, TLS and each request
   --store URL                  memory: (default: no sharing), file:DIR (one machine),
@@ -81,18 +75,14 @@ Args parse_args(int argc, char** argv) {
                         ": the store key is never accepted on the command line (it would show in ps and shell "
                         "history); use --store-key-file PATH or SFCONNECT_STORE_KEY");
     }
-    parse_command_line(argc, argv,
-                       {{"--site", &a.site, &a.has_site},
-                        {"--consumer-key", &a.consumer_key, &a.has_consumer_key},
-                        {"--consumer-secret-file", &a.secret_file, &a.has_secret_file},
-                        {"--ca-file", &a.ca_file, &a.has_ca_file},
-                        {"--connect-to", &a.connect_to, &a.has_connect_to},
-                        {"--proxy", &a.proxy, &a.has_proxy},
-                        {"--timeout", &a.timeout, &a.has_timeout},
-                        {"--store", &a.store, &a.has_store},
-                        {"--store-key-file", &a.store_key_file, &a.has_store_key_file},
-                        {"--store-ca-file", &a.store_ca_file, &a.has_store_ca_file}},
-                       {{"--consumer-secret-stdin", &a.secret_stdin}, {"--json", &a.json}}, aliases, print_help);
+    std::vector<ValueOption> values = connection_options(a);
+    values.insert(values.end(), {{"--timeout", &a.timeout, &a.has_timeout},
+                                 {"--store", &a.store, &a.has_store},
+                                 {"--store-key-file", &a.store_key_file, &a.has_store_key_file},
+                                 {"--store-ca-file", &a.store_ca_file, &a.has_store_ca_file}});
+    std::vector<FlagOption> flags = connection_flags(a);
+    flags.push_back({"--json", &a.json});
+    parse_command_line(argc, argv, values, flags, aliases, print_help);
     return a;
 }
 

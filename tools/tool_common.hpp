@@ -438,6 +438,29 @@ struct ConnectionArgs {
     bool secret_stdin = false;
 };
 
+// The connection options' lines of --help, the same in every tool.
+inline constexpr std::string_view connection_options_help =
+    "  --site HOST                  My Domain host, e.g. acme.my.salesforce.com\n"
+    "                               (default: env SFCONNECT_SITE)\n"
+    "  --consumer-key KEY           (default: env SFCONNECT_CONSUMER_KEY)\n"
+    "  --consumer-secret-file PATH  read the secret from the first line of a file ('-': standard input)\n"
+    "  --consumer-secret-stdin      read the secret from the first line of standard input\n"
+    "                               (default: env SFCONNECT_CONSUMER_SECRET; never a command-line value)\n"
+    "  --ca-file PEM                trust this CA in addition to the system store\n";
+
+// The connection options for parse_command_line (the flag --consumer-secret-stdin: connection_flags).
+inline std::vector<ValueOption> connection_options(ConnectionArgs& a) {
+    return {{"--site", &a.site, &a.has_site},
+            {"--consumer-key", &a.consumer_key, &a.has_consumer_key},
+            {"--consumer-secret-file", &a.secret_file, &a.has_secret_file},
+            {"--ca-file", &a.ca_file, &a.has_ca_file},
+            {"--connect-to", &a.connect_to, &a.has_connect_to},
+            {"--proxy", &a.proxy, &a.has_proxy}};
+}
+inline std::vector<FlagOption> connection_flags(ConnectionArgs& a) {
+    return {{"--consumer-secret-stdin", &a.secret_stdin}};
+}
+
 struct Connection {
     std::string site, consumer_key;
     sfconnect::Secret consumer_secret;

@@ -7,6 +7,7 @@
 
 #include "catch.hpp"
 #include "support/emulator_client.hpp"
+#include "support/temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -30,19 +31,6 @@ using sfconnect::testing::Emulator;
 namespace {
 
 constexpr const char* test_key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-
-struct temp_dir {
-    std::filesystem::path path;
-    temp_dir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "sfc-fleet-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::permissions(path, std::filesystem::perms::owner_all, ec);
-        std::filesystem::remove_all(path, ec);
-    }
-};
 
 // A store that counts every operation and can be switched to fail, around a real one.
 class counting_store final : public TokenStore {
@@ -93,7 +81,7 @@ private:
 
 struct fleet {
     Emulator emu;
-    temp_dir dir;
+    test::TempDir dir{"sfc-fleet"};
     net::io_context io;
     std::shared_ptr<TokenStore> file_store;
     std::vector<std::string> traces;

@@ -3,6 +3,8 @@
 #include <sfconnect/testing/emulator.hpp>
 
 #include "catch.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 
 #ifdef SFCONNECT_TOKEN_EXE
 #include <boost/json/parse.hpp>
@@ -27,20 +29,6 @@ namespace {
 
 constexpr const char* store_key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
-struct work_dir {
-    std::filesystem::path path;
-    work_dir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "sfc-token-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~work_dir() {
-        std::error_code ec;
-        for (const auto& e : std::filesystem::recursive_directory_iterator(path, ec))
-            std::filesystem::permissions(e.path(), std::filesystem::perms::owner_all, ec);
-        std::filesystem::remove_all(path, ec);
-    }
-};
-
 std::string read_file(const std::filesystem::path& p) {
     std::ifstream f(p, std::ios::binary);
     std::ostringstream s;
@@ -57,24 +45,14 @@ struct run_result {
 // named after `tag`. Returns the pid.
 pid_t start_tool(const std::vector<std::string>& args, const std::vector<std::string>& env,
                  const std::filesystem::path& dir, const std::string& tag) {
-    std::vector<std::string> argv_s{SFCONNECT_TOKEN_EXE};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv, envp;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_s = env;
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
     const std::string out = (dir / (tag + ".out")).string(), err = (dir / (tag + ".err")).string();
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, SFCONNECT_TOKEN_EXE, &fa, nullptr, argv.data(), envp.data());
+    const pid_t pid = sfconnect::test::spawn_program(SFCONNECT_TOKEN_EXE, args, env, fa);
     posix_spawn_file_actions_destroy(&fa);
-    REQUIRE(rc == 0);
     return pid;
 }
 
@@ -90,7 +68,7 @@ run_result finish_tool(pid_t pid, const std::filesystem::path& dir, const std::s
 
 struct tool_env {
     Emulator emu;
-    work_dir work;
+    sfconnect::test::TempDir work{"sfc-token"};
     std::filesystem::path store_dir;
     std::string ca;
 

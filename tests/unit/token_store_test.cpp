@@ -3,6 +3,7 @@
 #include <sfconnect/detail/store_codec.hpp>
 
 #include "catch.hpp"
+#include "integration/support/temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -36,19 +37,6 @@ AccessToken sample_token() {
     t.signature_verified = true;
     return t;
 }
-
-struct temp_dir {
-    std::filesystem::path path;
-    temp_dir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "sfc-store-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::permissions(path, std::filesystem::perms::owner_all, ec);
-        std::filesystem::remove_all(path, ec);
-    }
-};
 
 std::string slurp_dir(const std::filesystem::path& dir) {
     std::string all;
@@ -219,7 +207,7 @@ TEST_CASE("memory store: get, put with TTL, compare-and-delete, lock, counter", 
 }
 
 TEST_CASE("file store: get, put with TTL, compare-and-delete, lock, counter", "[store]") {
-    temp_dir dir;
+    sfconnect::test::TempDir dir{"sfc-store"};
     net::io_context io;
     error_code ec;
     std::string message;
@@ -237,7 +225,7 @@ TEST_CASE("file store: get, put with TTL, compare-and-delete, lock, counter", "[
 }
 
 TEST_CASE("file store: the lock is shared by two stores over one directory (two processes)", "[store]") {
-    temp_dir dir;
+    sfconnect::test::TempDir dir{"sfc-store"};
     net::io_context io;
     error_code ec;
     std::string message;
@@ -253,7 +241,7 @@ TEST_CASE("file store: the lock is shared by two stores over one directory (two 
 }
 
 TEST_CASE("file store: directories that are not safe are refused with a clear message", "[store]") {
-    temp_dir dir;
+    sfconnect::test::TempDir dir{"sfc-store"};
     net::io_context io;
     error_code ec;
     std::string message;
@@ -289,7 +277,7 @@ TEST_CASE("file store: directories that are not safe are refused with a clear me
 }
 
 TEST_CASE("file store: a sealed entry on disk holds neither the token nor the host in clear", "[store]") {
-    temp_dir dir;
+    sfconnect::test::TempDir dir{"sfc-store"};
     net::io_context io;
     error_code ec;
     std::string message;

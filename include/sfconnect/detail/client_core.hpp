@@ -75,7 +75,9 @@ public:
                client_form_.reveal(),
                basic_authorization_.reveal()},
           pool_(strand_, settings_, options_.max_connections) {
-        if (!setup_ec_ && options_.token_store) setup_store();
+        if (!setup_ec_ && options_.token_store &&
+            !fleet_.setup(site_.host(), creds_.consumer_key(), options_, setup_diag_))
+            setup_ec_ = errc::invalid_credentials;
     }
 
     // ---- token cache (any thread; guarded by mutex_) ----------------------------------------------
@@ -280,10 +282,7 @@ private:
         invalidate(tok.get());
         // With a shared store the next fetch deletes this token's entry (compare-and-delete) and never
         // adopts it again; a newer entry another process stored meanwhile is adopted instead.
-        if (options_.token_store && tok) {
-            rejected_ = tok;
-            rejected_entry_ = tok.get() == l1_token_ ? l1_entry_ : std::string{};
-        }
+        if (options_.token_store && tok) fleet_.reject(tok);
     }
 
     // The phase of a failed exchange that no transport phase covers (a custom transport that names
@@ -375,8 +374,7 @@ private:
         error_code ec;
         Diagnostics diag;
         time_point requested_at = Clock::now();
-        sansio::store_fetch algo(self->codec_, self->names_, self->store_config(), random_lock_owner(),
-                                 std::exchange(self->rejected_, TokenPtr{}), std::exchange(self->rejected_entry_, {}));
+        sansio::store_fetch algo = self->fleet_.make_fetch(self->options_);
         auto grant = [&]() -> boost::asio::awaitable<void> {
             sansio::token_fetch f(self->ctx_);
             error_code fec;
@@ -396,78 +394,14 @@ private:
             ec = errc::bad_response;
             diag.message = std::string("unexpected failure while fetching the token: ") + e.what();
         }
-        self->note_store_outcome(algo, requested_at);
+        const fleet_outcome out = self->fleet_.finish(algo, self->options_);
+        if (out.store_hit) {
+            ++self->stats_.store_hits;
+            requested_at = Clock::now() - std::chrono::duration_cast<typename time_point::duration>(out.age);
+        }
+        if (out.fallback) ++self->stats_.store_fallbacks;
+        if (out.fleet_logins) self->stats_.fleet_logins = static_cast<std::uint64_t>(*out.fleet_logins);
         self->finish_fetch(ec, std::move(diag), std::move(algo.token()), requested_at);
-    }
-
-    sansio::store_fetch_config store_config() const {
-        using std::chrono::milliseconds;
-        const auto usable = std::chrono::duration_cast<milliseconds>(options_.assumed_token_lifetime -
-                                                                     options_.refresh_ahead);
-        const auto lock_ttl = options_.timeouts.resolve + options_.timeouts.connect + options_.timeouts.tls_handshake +
-                              options_.timeouts.request;
-        return sansio::store_fetch_config{std::max(usable, milliseconds(1)), options_.store_wait, options_.store_poll,
-                                          lock_ttl, milliseconds(std::chrono::hours(2))};
-    }
-
-    // Stats and traces of one fleet fetch: a store hit (the token's age moves requested_at back),
-    // the store failing (said once, until it answers again), the fleet's login count.
-    void note_store_outcome(sansio::store_fetch& algo, time_point& requested_at) {
-        const auto& trace = options_.trace;
-        if (algo.from_store()) {
-            ++stats_.store_hits;
-            const auto age = std::chrono::milliseconds(std::max<std::int64_t>(0, wall_now_ms() - algo.fetched_at_ms()));
-            requested_at = Clock::now() - std::chrono::duration_cast<typename time_point::duration>(age);
-            trace_note(trace, TraceLevel::info, TracePhase::token_store,
-                       [] { return std::string("access token taken from the shared token store (no login)"); });
-        }
-        if (algo.degraded() || algo.waited_out()) ++stats_.store_fallbacks;
-        if (algo.degraded() && store_ok_.exchange(false))
-            trace_note(trace, TraceLevel::warning, TracePhase::token_store, [&] {
-                return "token store " + options_.token_store->describe() +
-                       " failed or did not answer in time: fetching without it until it answers again";
-            });
-        else if (!algo.degraded() && !store_ok_.exchange(true))
-            trace_note(trace, TraceLevel::info, TracePhase::token_store,
-                       [&] { return "token store " + options_.token_store->describe() + " answers again"; });
-        if (algo.token() && !algo.entry().empty()) {
-            l1_token_ = algo.token().get();
-            l1_entry_ = algo.entry();
-        }
-        if (auto n = algo.logins_this_hour()) note_fleet_logins(*n);
-    }
-
-    void note_fleet_logins(std::int64_t n) {
-        stats_.fleet_logins = static_cast<std::uint64_t>(n);
-        const double limit = 3600.0 * options_.login_budget_warning_share;
-        const auto hour =
-            std::chrono::duration_cast<std::chrono::hours>(std::chrono::system_clock::now().time_since_epoch()).count();
-        if (static_cast<double>(n) < limit || warned_hour_ == hour) return;
-        warned_hour_ = hour;
-        trace_note(options_.trace, TraceLevel::warning, TracePhase::login_budget, [&] {
-            return "the fleet made " + std::to_string(n) +
-                   " logins this hour for this connected app and user; Salesforce allows 3,600 per user and hour, "
-                   "then refuses logins with 'login rate exceeded'";
-        });
-    }
-
-    // The store's key and names; a missing or bad key is a setup error reported by every operation.
-    void setup_store() {
-        names_ = store_names::for_hash(store_cache_hash(site_.host(), creds_.consumer_key()));
-        std::string why;
-        if (!options_.store_key.empty()) {
-            if (codec_.set_key(options_.store_key.reveal(), why)) return;
-            setup_diag_.message = "store key: " + why;
-        } else if (options_.store_tokens_in_plaintext_insecure) {
-            return;
-        } else {
-            setup_diag_.message = "store key: a token store needs a store key (64 hex digits from `openssl rand -hex "
-                                  "32`) so that stored tokens are encrypted";
-        }
-        setup_ec_ = errc::invalid_credentials;
-        setup_diag_.phase = Phase::setup;
-        setup_diag_.hint = "Set TokenClientOptions::store_key (sfconnect-token: --store-key-file FILE or "
-                           "SFCONNECT_STORE_KEY) to the output of `openssl rand -hex 32`, the same for every process.";
     }
 
     void finish_fetch(error_code ec, Diagnostics diag, TokenPtr tok, time_point requested_at) {
@@ -574,15 +508,7 @@ private:
 
     connection_pool<Transport> pool_;  // strand only
 
-    // The shared store (options_.token_store): its key, names, and what the strand knows of L1's token.
-    store_codec codec_;
-    store_names names_;
-    const AccessToken* l1_token_ = nullptr;  // strand only: the token fetched or adopted last ...
-    std::string l1_entry_;                   // ... and its stored entry
-    TokenPtr rejected_;                      // strand only: refused by a 401, not yet dealt with
-    std::string rejected_entry_;
-    std::atomic<bool> store_ok_{true};
-    std::int64_t warned_hour_ = -1;  // strand only
+    fleet_state fleet_;  // the shared store (options_.token_store), strand only after construction
 
     struct atomic_stats {
         std::atomic<std::uint64_t> token_requests{0}, token_fetches{0}, api_requests{0}, retries{0}, refetches{0},

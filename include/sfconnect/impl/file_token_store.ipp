@@ -358,7 +358,9 @@ inline bool prepare_store_directory(const std::string& dir, error_code& ec, std:
     const std::string shown = quoted(dir, 200);
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) {
-        if (errno != ENOENT || ::mkdir(dir.c_str(), 0700) != 0 || ::stat(dir.c_str(), &st) != 0) {
+        // Another process of the fleet may create it at the same moment: EEXIST is success.
+        const bool made = errno == ENOENT && (::mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST);
+        if (!made || ::stat(dir.c_str(), &st) != 0) {
             ec = store_errc::io_error;
             message = "file store: cannot create the directory " + shown + ": " + std::strerror(errno) +
                       "; create it (mode 0700) or choose a directory you can write to";
