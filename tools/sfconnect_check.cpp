@@ -297,14 +297,7 @@ int run(int argc, char** argv) {
     sfconnect::TokenClientOptions options;
     sfconnect::CheckOptions check_options;
     if (a.has_api_version) check_options.api_version = parse_api_version(a.api_version);
-    if (a.has_timeout) {
-        // One limit for every phase, so that "raise the timeout" can always be followed.
-        const auto t = parse_timeout(a.timeout);
-        options.timeouts.request = t;
-        options.timeouts.resolve = t;
-        options.timeouts.connect = t;
-        options.timeouts.tls_handshake = t;
-    }
+    if (a.has_timeout) apply_timeout(a.timeout, options);
     if (a.has_wait) {
         check_options.wait = parse_wait(a.wait);
         if (const auto test_delay = env(wait_delay_test_variable)) {

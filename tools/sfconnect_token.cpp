@@ -153,13 +153,7 @@ void print_failure(const sfconnect::error_code& ec, const sfconnect::Diagnostics
 int run(int argc, char** argv) {
     const Args a = parse_args(argc, argv);
     sfconnect::TokenClientOptions options;
-    if (a.has_timeout) {
-        const auto t = parse_timeout(a.timeout);
-        options.timeouts.request = t;
-        options.timeouts.resolve = t;
-        options.timeouts.connect = t;
-        options.timeouts.tls_handshake = t;
-    }
+    if (a.has_timeout) apply_timeout(a.timeout, options);
     const std::string store_url = a.has_store ? a.store
                                               : given_or_env(false, {}, "SFCONNECT_TOKEN_STORE").value_or("memory:");
     Connection conn = resolve_connection(a, options);

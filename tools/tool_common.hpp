@@ -438,6 +438,15 @@ struct ConnectionArgs {
     bool secret_stdin = false;
 };
 
+// --timeout: one limit for every phase, so that "raise the timeout" can always be followed.
+inline void apply_timeout(const std::string& text, sfconnect::TokenClientOptions& options) {
+    const auto t = parse_timeout(text);
+    options.timeouts.request = t;
+    options.timeouts.resolve = t;
+    options.timeouts.connect = t;
+    options.timeouts.tls_handshake = t;
+}
+
 // The connection options' lines of --help, the same in every tool.
 inline constexpr std::string_view connection_options_help =
     "  --site HOST                  My Domain host, e.g. acme.my.salesforce.com\n"
