@@ -145,7 +145,7 @@ struct Args : ConnectionArgs {
 
 Args parse_args(int argc, char** argv) {
     Args a;
-    std::vector<OptionAlias> aliases = common_aliases;
+    std::vector<OptionAlias> aliases = common_aliases();
     aliases.insert(aliases.end(), {{"--scenario", "--demo-scenario"}, {"--version-api", "--api-version"}});
     std::vector<ValueOption> values = connection_options(a);
     values.insert(values.end(), {{"--api-version", &a.api_version, &a.has_api_version},

@@ -64,7 +64,7 @@ struct Args : ConnectionArgs {
 
 Args parse_args(int argc, char** argv) {
     Args a;
-    std::vector<OptionAlias> aliases = common_aliases;
+    std::vector<OptionAlias> aliases = common_aliases();
     aliases.insert(aliases.end(), {{"--token-store", "--store"}, {"--key-file", "--store-key-file"}});
     // The store key is a secret too: never a command-line value.
     for (int i = 1; i < argc; ++i) {

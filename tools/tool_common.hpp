@@ -125,22 +125,24 @@ struct FlagOption {
 using OptionAlias = std::pair<std::string_view, std::string_view>;
 
 // The aliases every tool knows.
-inline const std::vector<OptionAlias> common_aliases = {
-    {"--client-id", "--consumer-key"},
-    {"--client_id", "--consumer-key"},
-    {"--key", "--consumer-key"},
-    {"--consumer_key", "--consumer-key"},
-    {"--secret-file", "--consumer-secret-file"},
-    {"--client-secret-file", "--consumer-secret-file"},
-    {"--cacert", "--ca-file"},
-    {"--ca", "--ca-file"},
-    {"--host", "--site"},
-    {"--domain", "--site"},
-    {"--my-domain", "--site"},
-    {"--instance-url", "--site"},
-    {"--https-proxy", "--proxy"},
-    {"--resolve", "--connect-to"},
-};
+inline std::vector<OptionAlias> common_aliases() {
+    return {
+        {"--client-id", "--consumer-key"},
+        {"--client_id", "--consumer-key"},
+        {"--key", "--consumer-key"},
+        {"--consumer_key", "--consumer-key"},
+        {"--secret-file", "--consumer-secret-file"},
+        {"--client-secret-file", "--consumer-secret-file"},
+        {"--cacert", "--ca-file"},
+        {"--ca", "--ca-file"},
+        {"--host", "--site"},
+        {"--domain", "--site"},
+        {"--my-domain", "--site"},
+        {"--instance-url", "--site"},
+        {"--https-proxy", "--proxy"},
+        {"--resolve", "--connect-to"},
+    };
+}
 
 inline std::string did_you_mean(std::string_view name, const std::vector<std::string>& known,
                                 const std::vector<OptionAlias>& aliases) {
@@ -178,6 +180,7 @@ inline void parse_command_line(int argc, char** argv, const std::vector<ValueOpt
     }
     // The secret is never a command-line value: refused before any parsing, without the value.
     std::vector<std::string> flags;
+    flags.reserve(flag_specs.size());
     for (const auto& f : flag_specs) flags.emplace_back(f.name);
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
@@ -197,9 +200,11 @@ inline void parse_command_line(int argc, char** argv, const std::vector<ValueOpt
     app.set_help_flag();  // handled above, with this tool's own text
     app.allow_extras();   // unknown options and stray arguments are reported below, never echoed
     std::vector<std::pair<CLI::Option*, bool*>> options;
+    options.reserve(value_options.size());
     for (const auto& v : value_options)
         options.emplace_back(app.add_option(v.name, *v.value)->expected(1)->allow_extra_args(false), v.given);
     std::vector<CLI::Option*> flag_options;
+    flag_options.reserve(flag_specs.size());
     for (const auto& f : flag_specs) flag_options.push_back(app.add_flag(f.name, *f.value));
     std::vector<std::string> known;
     known.reserve(options.size() + flags.size() + 2);

@@ -99,12 +99,14 @@ public:
         bool taken = false;
         if (valid_name(key, ec)) {
             unique_fd fd(::open(path(key + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-            if (!fd) ec = errno_code();
-            else if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+            const bool locked = fd && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0;
+            if (locked) {
                 taken = true;
                 std::lock_guard lock(mutex_);
                 locks_[key + '\n' + owner] = std::move(fd);
-            } else if (errno != EWOULDBLOCK) ec = errno_code();
+            } else if (!fd || errno != EWOULDBLOCK) {
+                ec = errno_code();  // EWOULDBLOCK: another process holds it, not an error
+            }
         }
         finish(std::move(handler), ec, taken);
     }

@@ -131,7 +131,8 @@ private:
 
     store_action sleep(double jitter01) {
         state_ = state::slept;
-        const auto d = std::chrono::milliseconds(static_cast<std::int64_t>(cfg_.poll.count() * (0.5 + jitter01)));
+        const auto d = std::chrono::milliseconds(
+            static_cast<std::int64_t>(static_cast<double>(cfg_.poll.count()) * (0.5 + jitter01)));
         return store_action{store_op::sleep, std::max(d, std::chrono::milliseconds(1))};
     }
 
