@@ -13,6 +13,7 @@
 #include "alloc_counter.hpp"
 #include "bench_common.hpp"
 #include "mode_query.hpp"
+#include "mode_store.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -61,6 +62,8 @@ constexpr std::string_view help_text =
     "           --reply-mib MiB that the body limit (8 MiB by default) rejects; shows that peak RSS stays flat\n"
     "  query    N whole queries of the Account table (built-in emulator: 50,000 rows, 2,000 a page),\n"
     "           paged through nextRecordsUrl, asking for compressed replies; query-plain: not asking\n"
+    "  store    built-in emulator only: cold start finding the token in a file store vs a login (N starts,\n"
+    "           default 200), logins of 1,000 short-lived clients with and without the store, cached-hit cost\n"
     "\n"
     "Options:\n"
     "  --site HOST            the org's My Domain host (default: start the in-process emulator)\n"
@@ -382,6 +385,10 @@ int run_benchmark(bench::Args args, long rss_start) {
     Run run;
     run.args = std::move(args);
     auto& a = run.args;
+    if (a.mode == "store") {
+        if (!a.site.empty()) bench::usage_error(program, "store needs the built-in emulator (no --site)");
+        return store_bench::run(a);
+    }
     if (a.concurrency != 0 && a.mode != "herd")
         bench::usage_error(program, "--concurrency applies to the herd mode only");
     if (a.mode == "herd" && a.concurrency == 0) a.concurrency = 10'000;
@@ -597,7 +604,7 @@ int main(int argc, char** argv) {
     try {
         auto args = bench::parse_args(argc, argv, program, help_text,
                                       {"token", "cached", "request", "herd", "large-reply", "composite", "query",
-                                       "query-plain"});
+                                       "query-plain", "store"});
         return run_benchmark(std::move(args), rss_start);
     } catch (const std::exception& e) {
         std::cerr << program << ": " << e.what() << "\n";

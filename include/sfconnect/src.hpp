@@ -11,6 +11,7 @@
 #endif
 
 #include <sfconnect/basic_token_client.hpp>
+#include <sfconnect/file_token_store.hpp>
 #include <sfconnect/sfconnect.hpp>
 #include <sfconnect/impl/access_token.ipp>
 #include <sfconnect/impl/api_version.ipp>
@@ -20,6 +21,7 @@
 #include <sfconnect/impl/diagnostics.ipp>
 #include <sfconnect/impl/endpoint.ipp>
 #include <sfconnect/impl/error.ipp>
+#include <sfconnect/impl/file_token_store.ipp>
 #include <sfconnect/impl/https_transport.ipp>
 #include <sfconnect/impl/jwt_bearer_credentials.ipp>
 #include <sfconnect/impl/limit_info.ipp>

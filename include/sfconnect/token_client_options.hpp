@@ -5,14 +5,18 @@
 /// @file
 /// Everything a TokenClient can be told: trust, routing, timeouts, token lifetime, limits, retries.
 
+#include <sfconnect/secret.hpp>
 #include <sfconnect/trace.hpp>
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 
 namespace sfconnect {
+
+class TokenStore;
 
 /// Named timeouts; each expiry is reported as errc::timeout with Diagnostics::phase naming it.
 struct Timeouts {
@@ -72,6 +76,33 @@ struct TokenClientOptions {
     bool use_basic_auth = false;
     /// Fail with signature_mismatch when the token reply carries no signature.
     bool require_signature = false;
+
+    // --- shared token store (fleets; docs/fleets.md) ---------------------------------------------
+    /// A store shared by many processes (<sfconnect/file_token_store.hpp>, <sfconnect/redis_token_store.hpp>)
+    /// so that a fleet logs in once. Null (default): the in-process cache only. A cached hit never
+    /// touches the store; a store that is down, slow or wrong only costs a plain fetch.
+    std::shared_ptr<TokenStore> token_store;
+    /// The key that encrypts and authenticates stored entries (AES-256-GCM): 64 hex digits, as
+    /// `openssl rand -hex 32` prints them. Required with token_store unless
+    /// store_tokens_in_plaintext_insecure is set. Entries under another key are ignored (key rotation).
+    Secret store_key;
+    /// DANGER: store access tokens in the shared store in clear (no store_key). Anyone who can read
+    /// the store can then call Salesforce as the Run As user.
+    bool store_tokens_in_plaintext_insecure = false;
+    /// Bound on every single store operation; past it the client fetches without the store.
+    std::chrono::milliseconds store_timeout{3'000};
+    /// How long a process waits for another process's fetch (polling the store) before fetching itself.
+    std::chrono::milliseconds store_wait{15'000};
+    /// Interval between two polls of a waiting process (jittered ±50%).
+    std::chrono::milliseconds store_poll{50};
+
+    // --- login budget ----------------------------------------------------------------------------
+    /// Every token request is a login of the Run As user: Salesforce allows 3,600 per user and hour.
+    /// With a token_store the fleet counts them per hour; past this share of 3,600 the trace warns.
+    double login_budget_warning_share = 0.5;
+    /// After "login rate exceeded" new callers get that error for about this long (jittered ±50%)
+    /// instead of error_hold, so that a fleet stops spending a budget that is already exhausted.
+    std::chrono::milliseconds login_rate_exceeded_hold{std::chrono::minutes(5)};
 
     // --- limits ----------------------------------------------------------------------------------
     std::size_t max_header_bytes = 16 * 1024;          ///< reply header size limit

@@ -27,12 +27,15 @@ using TokenPtr = std::shared_ptr<const AccessToken>;
 
 /// Counters for tests, benchmarks and monitoring.
 struct TokenClientStats {
-    std::uint64_t token_requests = 0;  ///< token-endpoint POSTs sent (including retries)
-    std::uint64_t token_fetches = 0;   ///< single-flight fetches started
-    std::uint64_t api_requests = 0;    ///< REST requests sent (including retries and replays)
-    std::uint64_t retries = 0;         ///< retries after transient failures
-    std::uint64_t refetches = 0;       ///< token refetches after 401 "Session expired or invalid"
-    std::uint64_t connections = 0;     ///< connections opened
+    std::uint64_t token_requests = 0;          ///< token-endpoint POSTs sent (including retries)
+    std::uint64_t token_fetches = 0;           ///< single-flight fetches started
+    std::uint64_t api_requests = 0;            ///< REST requests sent (including retries and replays)
+    std::uint64_t retries = 0;                 ///< retries after transient failures
+    std::uint64_t refetches = 0;               ///< token refetches after 401 "Session expired or invalid"
+    std::uint64_t connections = 0;             ///< connections opened
+    std::uint64_t store_hits = 0;              ///< fetches answered by the shared token store (no login)
+    std::uint64_t store_fallbacks = 0;         ///< fetches made without the store's coordination (store failed or slow)
+    std::uint64_t fleet_logins_this_hour = 0;  ///< the fleet's login counter after this client's last login
 };
 
 /// Result of token introspection (/services/oauth2/introspect).

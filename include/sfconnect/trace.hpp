@@ -48,6 +48,8 @@ enum class TracePhase {
     token_fetched,  ///< an access token was obtained (message: instance_url host; never the token)
     token_refetch,  ///< the REST API answered 401 INVALID_SESSION_ID: the token is dropped and refetched
     error,          ///< an operation failed (error_id, message from Diagnostics)
+    token_store,    ///< the shared token store: a token adopted from it, it failed (once), it answers again
+    login_budget,   ///< the fleet passed the configured share of Salesforce's 3,600 logins per user and hour
 };
 
 /// "debug", "info", "warning" or "error".

@@ -3,6 +3,7 @@
 #include <sfconnect/testing/emulator.hpp>
 
 #include "catch.hpp"
+#include "support/child_process.hpp"
 #include "support/emulator_client.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -754,17 +755,7 @@ struct ToolResult {
 // Starts the tool with `args`, exactly `env` as its environment and the file actions `fa`.
 pid_t spawn_tool(const std::vector<std::string>& args, const std::vector<std::string>& env,
                  const posix_spawn_file_actions_t& fa) {
-    std::vector<std::string> argv_s{SFCONNECT_CHECK_EXE};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv, envp;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_s = env;
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, SFCONNECT_CHECK_EXE, &fa, nullptr, argv.data(), envp.data()) == 0);
-    return pid;
+    return test::spawn_program(SFCONNECT_CHECK_EXE, args, env, fa);
 }
 
 // Runs the tool with exactly `env` as its environment (nothing inherited: no proxy variables from CI)

@@ -24,6 +24,7 @@
 #include <sfconnect/detail/sansio/rest_request.hpp>
 #include <sfconnect/detail/sansio/token_cache.hpp>
 #include <sfconnect/detail/sansio/token_fetch.hpp>
+#include <sfconnect/detail/store_runner.hpp>
 #include <sfconnect/detail/trace.hpp>
 #include <sfconnect/detail/untrusted_text.hpp>
 #include <sfconnect/detail/url.hpp>
@@ -79,7 +80,11 @@ public:
                grant_->basic_authorization(),
                call_options_,
                *grant_},
-          pool_(strand_, settings_, options_.max_connections) {}
+          pool_(strand_, settings_, options_.max_connections) {
+        if (!setup_ec_ && options_.token_store &&
+            !fleet_.setup(site_.host(), grant_->identity(), options_, setup_diag_))
+            setup_ec_ = errc::invalid_credentials;
+    }
 
     // ---- token cache (any thread; guarded by mutex_) ----------------------------------------------
     TokenPtr cached() const {
@@ -245,6 +250,9 @@ public:
         s.retries = stats_.retries;
         s.refetches = stats_.refetches;
         s.connections = stats_.connections;
+        s.store_hits = stats_.store_hits;
+        s.store_fallbacks = stats_.store_fallbacks;
+        s.fleet_logins_this_hour = stats_.fleet_logins;
         return s;
     }
 
@@ -318,6 +326,9 @@ private:
             return std::string("401 INVALID_SESSION_ID: token dropped, fetching a new one, replaying once");
         });
         invalidate(tok.get());
+        // With a shared store the next fetch deletes this token's entry (compare-and-delete) and never
+        // adopts it again; a newer entry another process stored meanwhile is adopted instead.
+        if (options_.token_store && tok) fleet_.reject(tok);
     }
 
     // The phase of a failed exchange that no transport phase covers (a custom transport that names
@@ -386,6 +397,11 @@ private:
     }
 
     static boost::asio::awaitable<void> fetch_coro(std::shared_ptr<client_core> self) {
+        if (self->options_.token_store && !self->setup_ec_) {
+            auto op = store_fetch_coro(std::move(self));
+            co_await std::move(op);
+            co_return;
+        }
         error_code ec;
         Diagnostics diag;
         sansio::token_fetch algo(self->ctx_, self->wall_now());
@@ -396,6 +412,41 @@ private:
             ec = errc::bad_response;
             diag.message = std::string("unexpected failure while fetching the token: ") + e.what();
         }
+        self->finish_fetch(ec, std::move(diag), std::move(algo.token()), requested_at);
+    }
+
+    // The fleet's fetch (sansio::store_fetch): L2 read, lock, re-read, grant, put, unlock, count.
+    static boost::asio::awaitable<void> store_fetch_coro(std::shared_ptr<client_core> self) {
+        error_code ec;
+        Diagnostics diag;
+        time_point requested_at = Clock::now();
+        sansio::store_fetch algo = self->fleet_.make_fetch(self->options_);
+        auto grant = [&]() -> boost::asio::awaitable<void> {
+            sansio::token_fetch f(self->ctx_, self->wall_now());
+            error_code fec;
+            try {
+                fec = co_await self->run(f, diag, &requested_at);
+            } catch (const std::exception& e) {
+                fec = errc::bad_response;
+                diag.message = std::string("unexpected failure while fetching the token: ") + e.what();
+            }
+            algo.set_fetched(fec, std::move(f.token()), wall_now_ms());
+        };
+        try {
+            auto op = run_store_fetch(algo, *self->options_.token_store, self->strand_, self->options_, grant);
+            co_await std::move(op);
+            ec = algo.result();
+        } catch (const std::exception& e) {
+            ec = errc::bad_response;
+            diag.message = std::string("unexpected failure while fetching the token: ") + e.what();
+        }
+        const fleet_outcome out = self->fleet_.finish(algo, self->options_);
+        if (out.store_hit) {
+            ++self->stats_.store_hits;
+            requested_at = Clock::now() - std::chrono::duration_cast<typename time_point::duration>(out.age);
+        }
+        if (out.fallback) ++self->stats_.store_fallbacks;
+        if (out.fleet_logins) self->stats_.fleet_logins = static_cast<std::uint64_t>(*out.fleet_logins);
         self->finish_fetch(ec, std::move(diag), std::move(algo.token()), requested_at);
     }
 
@@ -494,9 +545,11 @@ private:
 
     connection_pool<Transport> pool_;  // strand only
 
+    fleet_state fleet_;  // the shared store (options_.token_store), strand only after construction
+
     struct atomic_stats {
         std::atomic<std::uint64_t> token_requests{0}, token_fetches{0}, api_requests{0}, retries{0}, refetches{0},
-            connections{0};
+            connections{0}, store_hits{0}, store_fallbacks{0}, fleet_logins{0};
     } stats_;
 };
 

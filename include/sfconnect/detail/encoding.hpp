@@ -67,6 +67,42 @@ inline void wipe(std::string& s) noexcept {
     s.clear();
 }
 
+/// Lower-case hex of every byte of `in`: cache keys, key ids, stored ciphertexts.
+inline std::string hex_encode(std::string_view in) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(in.size() * 2);
+    for (char c : in) {
+        const auto b = static_cast<unsigned char>(c);
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
+/// The bytes `in` spells in hex (either case); false (and `out` empty) when `in` has an odd length
+/// or a character that is not a hex digit.
+inline bool hex_decode(std::string_view in, std::string& out) {
+    out.clear();
+    if (in.size() % 2 != 0) return false;
+    const auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    out.reserve(in.size() / 2);
+    for (std::size_t i = 0; i < in.size(); i += 2) {
+        const int hi = nibble(in[i]), lo = nibble(in[i + 1]);
+        if (hi < 0 || lo < 0) {
+            wipe(out);
+            return false;
+        }
+        out += static_cast<char>(hi << 4 | lo);
+    }
+    return true;
+}
+
 }  // namespace sfconnect::detail
 
 #endif

@@ -60,6 +60,8 @@ SFCONNECT_DECL std::string_view to_string(TracePhase phase) noexcept {
         case TracePhase::token_fetched: return "token_fetched";
         case TracePhase::token_refetch: return "token_refetch";
         case TracePhase::error: return "error";
+        case TracePhase::token_store: return "token_store";
+        case TracePhase::login_budget: return "login_budget";
     }
     return "unknown";
 }

@@ -94,7 +94,8 @@ public:
             state_.fetch_succeeded(std::move(tok), requested_at, cast(o.assumed_token_lifetime), cast(o.refresh_ahead));
         } else {
             const bool hold = !is_transient(ec) && ec != boost::asio::error::operation_aborted;
-            const auto span = std::chrono::duration_cast<duration>(o.error_hold * (0.5 + jitter01));
+            const auto base = ec == oauth_errc::login_rate_exceeded ? o.login_rate_exceeded_hold : o.error_hold;
+            const auto span = std::chrono::duration_cast<duration>(base * (0.5 + jitter01));
             state_.fetch_failed(ec, diag, now, hold ? span : duration::zero());
             if (state_.token() && now >= state_.hard_deadline()) state_.clear();
         }
