@@ -314,7 +314,7 @@ TEST_CASE("has_crlf_or_nul and wipe", "[text_helpers][encoding]") {
     CHECK(empty.empty());
 }
 
-TEST_CASE("jitter01 stays in [0, 1)", "[text_helpers]") {
+TEST_CASE("jitter01 stays at or above 0 and below 1", "[text_helpers]") {
     for (int i = 0; i < 1000; ++i) {
         const double j = jitter01();
         REQUIRE(j >= 0.0);
