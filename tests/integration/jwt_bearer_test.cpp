@@ -7,6 +7,7 @@
 
 #include "catch.hpp"
 #include "support/emulator_client.hpp"
+#include "support/offset_clock.hpp"
 #include "support/token_outcome.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -36,15 +37,8 @@ EmulatorOptions jwt_org(std::string site = "demo.my.salesforce.com") {
 }
 
 // A clock that tests can set behind or ahead of real time.
-struct SkewClock {
-    using duration = std::chrono::steady_clock::duration;
-    using rep = duration::rep;
-    using period = duration::period;
-    using time_point = std::chrono::time_point<SkewClock>;
-    [[maybe_unused]] static constexpr bool is_steady = true;
-    static inline duration offset{};
-    static time_point now() { return time_point(std::chrono::steady_clock::now().time_since_epoch() + offset); }
-};
+struct skew_clock_tag;
+using SkewClock = test::OffsetClock<skew_clock_tag>;
 
 using test::get_token;
 using test::Outcome;

@@ -3,6 +3,7 @@
 #include <sfconnect/basic_token_client.hpp>
 
 #include "catch.hpp"
+#include "support/offset_clock.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -23,16 +24,8 @@ using namespace sfconnect;
 
 namespace {
 
-struct TestClock {
-    using duration = std::chrono::steady_clock::duration;
-    using rep = duration::rep;
-    using period = duration::period;
-    using time_point = std::chrono::time_point<TestClock>;
-    [[maybe_unused]] static constexpr bool is_steady = true;
-    static inline duration offset{};
-    static time_point now() { return time_point(std::chrono::steady_clock::now().time_since_epoch() + offset); }
-    static void advance(duration d) { offset += d; }
-};
+struct test_clock_tag;
+using TestClock = test::OffsetClock<test_clock_tag>;
 
 const char* const test_secret = "scripted-consumer-secret-0123456789";
 
