@@ -31,6 +31,10 @@
 #include <fstream>
 #endif
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace check_test {
+
 namespace net = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
@@ -560,7 +564,7 @@ TEST_CASE("check --wait: the duration bounds the attempts", "[check][wait]") {
     emu.set_scenario(Scenario::propagation_delay);  // never heals
     emu.start();
     const auto t0 = std::chrono::steady_clock::now();
-    auto [ec, r] = run_check(input_for(emu), check_options_for(emu), waiting(300ms, 50ms));
+    auto [ec, r] = run_check(input_for(emu), check_options_for(emu), waiting(600ms, 50ms));
     const auto took = std::chrono::steady_clock::now() - t0;
     CHECK(ec == oauth_errc::invalid_client_id);
     CHECK(r.attempts.size() >= 3);
@@ -572,7 +576,7 @@ TEST_CASE("check --wait: the duration bounds the attempts", "[check][wait]") {
                        Scenario::session_not_valid_for_api}) {
         INFO("scenario " << sfconnect::testing::to_string(s));
         emu.set_scenario(s);
-        auto [ec2, r2] = run_check(input_for(emu), check_options_for(emu), waiting(60ms, 20ms));
+        auto [ec2, r2] = run_check(input_for(emu), check_options_for(emu), waiting(500ms, 20ms));
         CHECK(check_error_may_be_propagating(ec2));
         CHECK(r2.attempts.size() >= 2);  // waited
     }
@@ -1569,3 +1573,5 @@ TEST_CASE("sfconnect-check --flow jwt: key file and env, never key material on a
     const auto bad_flow = run_tool({"--demo", "--flow", "password"}, {});
     CHECK(bad_flow.status == 2);
 }
+
+}  // namespace check_test

@@ -14,6 +14,10 @@
 #include <exception>
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace composite_test {
+
 namespace net = boost::asio;
 using namespace sfconnect;
 using sfconnect::testing::Emulator;
@@ -238,3 +242,5 @@ TEST_CASE("composite: a failed reference halts only its dependants", "[composite
     CHECK(s[1].diag.server_message.find("Broken.id") != std::string::npos);
     CHECK(s[2].ok());
 }
+
+}  // namespace composite_test

@@ -12,6 +12,10 @@
 
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace compression_test {
+
 namespace net = boost::asio;
 using namespace sfconnect;
 using sfconnect::testing::CompressionMode;
@@ -194,3 +198,5 @@ TEST_CASE("a lower-case sforce-limit-info header is read", "[headers][integratio
     REQUIRE(out.response.limit_info->api_usage);
     CHECK(out.response.limit_info->api_usage->used == 7);
 }
+
+}  // namespace compression_test

@@ -12,6 +12,10 @@
 #include <thread>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace emulator_chaos_test {
+
 namespace net = boost::asio;
 using namespace std::chrono_literals;
 using namespace sfconnect;
@@ -136,3 +140,5 @@ TEST_CASE("emulator chaos: expired tokens are forgotten, so the remembered set s
     for (int i = 0; i < 20; ++i) REQUIRE_FALSE(q.refresh());
     CHECK(quiet.remembered_tokens() == 20);
 }
+
+}  // namespace emulator_chaos_test

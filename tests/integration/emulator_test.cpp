@@ -33,6 +33,10 @@
 #include <utility>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace emulator_test {
+
 namespace {
 
 namespace asio = boost::asio;
@@ -817,3 +821,5 @@ TEST_CASE("clients reject bad emulator certificates", "[emulator][tls]") {
         CHECK_FALSE(cb.connect());
     }
 }
+
+}  // namespace emulator_test

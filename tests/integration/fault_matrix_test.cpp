@@ -17,6 +17,10 @@
 #include <string>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace fault_matrix_test {
+
 namespace net = boost::asio;
 using namespace std::chrono_literals;
 using namespace sfconnect;
@@ -496,3 +500,5 @@ TEST_CASE("a hostile token endpoint issuing a token found inside '[redacted]' ca
         CHECK(diag.server_message.size() <= quoted.size() * 10 / 4 + 3);
     }
 }
+
+}  // namespace fault_matrix_test

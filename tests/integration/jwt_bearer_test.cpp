@@ -15,6 +15,10 @@
 #include <chrono>
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace jwt_bearer_test {
+
 namespace net = boost::asio;
 using namespace std::chrono_literals;
 using namespace sfconnect;
@@ -217,3 +221,5 @@ TEST_CASE("jwt: every refusal has its stable id, an admin hint and no key materi
         }
     }
 }
+
+}  // namespace jwt_bearer_test

@@ -19,6 +19,10 @@
 #include <set>
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace query_cursor_test {
+
 namespace net = boost::asio;
 using namespace std::chrono_literals;
 using namespace sfconnect;
@@ -241,3 +245,5 @@ TEST_CASE("query cursor: a server error ends the cursor with the REST error mapp
     CHECK(cursor.diagnostics().server_error == "MALFORMED_QUERY");
     CHECK(cursor.done());
 }
+
+}  // namespace query_cursor_test

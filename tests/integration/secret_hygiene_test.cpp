@@ -19,6 +19,10 @@
 #include <string>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace secret_hygiene_test {
+
 namespace net = boost::asio;
 using namespace std::chrono_literals;
 using namespace sfconnect;
@@ -423,3 +427,5 @@ TEST_CASE("secret hygiene: the JWT bearer flow leaks neither the private key nor
     }
     CHECK(leaks == "");
 }
+
+}  // namespace secret_hygiene_test

@@ -18,6 +18,10 @@
 #include <functional>
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace token_client_scripted_test {
+
 namespace net = boost::asio;
 using namespace std::chrono_literals;
 using namespace sfconnect;
@@ -439,3 +443,5 @@ TEST_CASE("scripted: a large body that is not valid JSON fails with bad_response
     CHECK(res.status == 200);
     CHECK(res.json.is_null());
 }
+
+}  // namespace token_client_scripted_test

@@ -20,6 +20,10 @@
 #include <sstream>
 #include <thread>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace token_client_test {
+
 namespace net = boost::asio;
 using namespace std::chrono_literals;
 using namespace sfconnect;
@@ -749,3 +753,5 @@ TEST_CASE("co_await async_*(use_awaitable) throws ErrorWithDiagnostics", "[clien
     CHECK(request_message == "nope");
     CHECK(request_status == 404);
 }
+
+}  // namespace token_client_test

@@ -23,6 +23,10 @@
 #include <string>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace token_store_test {
+
 namespace net = boost::asio;
 using namespace std::chrono_literals;
 using namespace sfconnect;
@@ -363,3 +367,5 @@ TEST_CASE("fleet: a waiting client fetches alone when the lock holder never stor
     CHECK(c->stats().store_fallbacks == 1);
     CHECK(f.emu.stats().token_requests == 1);
 }
+
+}  // namespace token_store_test

@@ -23,6 +23,10 @@
 #include <string>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace token_tool_test {
+
 using sfconnect::testing::Emulator;
 
 namespace {
@@ -244,3 +248,5 @@ TEST_CASE("sfconnect-token: errors carry sfconnect-check's ids and hints, exit 1
 }
 
 #endif
+
+}  // namespace token_tool_test

@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace access_token_test {
+
 using namespace sfconnect;
 
 namespace {
@@ -494,3 +498,5 @@ TEST_CASE("a top-level field given twice is a bad response; nested repeats are n
     auto p = parse_body(200, head + R"(,"nested":{"instance_url":"x","access_token":"y"},"list":[{"id":1},{"id":2}]})");
     CHECK(p.result.has_value());
 }
+
+}  // namespace access_token_test

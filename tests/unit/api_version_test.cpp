@@ -9,6 +9,10 @@
 #include <type_traits>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace api_version_test {
+
 using sfconnect::ApiVersion;
 using sfconnect::Diagnostics;
 
@@ -85,3 +89,5 @@ TEST_CASE("ApiVersion::parse messages quote the value safely", "[api_version]") 
     CHECK(diag.message.size() < 200);
     CHECK(diag.message.find("...\"") != std::string::npos);
 }
+
+}  // namespace api_version_test

@@ -8,6 +8,10 @@
 
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace composite_test {
+
 using namespace sfconnect;
 
 namespace {
@@ -174,3 +178,5 @@ TEST_CASE("composite: malformed results are bad_response", "[composite]") {
         CHECK_FALSE(diag.message.empty());
     }
 }
+
+}  // namespace composite_test

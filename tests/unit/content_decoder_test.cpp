@@ -11,6 +11,10 @@
 
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace content_decoder_test {
+
 using sfconnect::detail::content_coding;
 using sfconnect::detail::content_decoder;
 using sfconnect::detail::decode_limits;
@@ -179,3 +183,5 @@ TEST_CASE("output decoded before an error counts first, whatever the split (fuzz
               decode_status::corrupt);
     }
 }
+
+}  // namespace content_decoder_test

@@ -15,6 +15,10 @@
 #include <type_traits>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace credentials_test {
+
 using namespace sfconnect;
 using namespace std::string_literals;
 
@@ -489,3 +493,5 @@ TEST_CASE("from_file refuses a file whose first line is absurdly long", "[creden
     REQUIRE(r2.has_value());
     CHECK(r2->consumer_secret().size() == 1000);
 }
+
+}  // namespace credentials_test

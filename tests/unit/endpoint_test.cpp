@@ -12,6 +12,10 @@
 #include <tuple>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace endpoint_test {
+
 using namespace sfconnect;
 using namespace sfconnect::literals;
 
@@ -385,3 +389,5 @@ TEST_CASE("endpoint: the parser also runs at run time", "[endpoint]") {
     CHECK(bad.error == detail::TemplateError::placeholder_spans_segments);
     CHECK(bad.error_pos == 5);
 }
+
+}  // namespace endpoint_test

@@ -9,6 +9,10 @@
 #include <set>
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace error_test {
+
 using namespace sfconnect;
 
 TEST_CASE("every error code has the stable identifier the reports use", "[error]") {
@@ -115,3 +119,5 @@ TEST_CASE("ErrorWithDiagnostics carries code, diagnostics and a one-line what()"
     }
     CHECK_NOTHROW(throw_on_error(error_code{}));
 }
+
+}  // namespace error_test

@@ -10,6 +10,10 @@
 
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace fuzz_regressions_test {
+
 using namespace sfconnect;
 
 namespace {
@@ -116,3 +120,5 @@ TEST_CASE("fuzz: the access token of an error reply is redacted in every field",
     REQUIRE_FALSE(r.has_value());
     CHECK_FALSE(shows(diag, token_text));
 }
+
+}  // namespace fuzz_regressions_test

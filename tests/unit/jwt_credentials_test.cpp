@@ -23,6 +23,10 @@
 #include <sstream>
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace jwt_credentials_test {
+
 using namespace sfconnect;
 using namespace std::chrono_literals;
 
@@ -269,3 +273,5 @@ TEST_CASE("jwt reply rules: no signature and no issued_at are accepted for the J
     CHECK(cc.error() == errc::bad_response);
     CHECK(contains(diag.message, "issued_at"));
 }
+
+}  // namespace jwt_credentials_test

@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace limit_info_test {
+
 using namespace sfconnect;
 
 TEST_CASE("Sforce-Limit-Info: the documented forms", "[limit_info]") {
@@ -121,3 +125,5 @@ TEST_CASE("Sforce-Limit-Info: random bytes never crash", "[limit_info]") {
         if (r && r->api_usage) CHECK(r->api_usage->remaining() <= r->api_usage->max);
     }
 }
+
+}  // namespace limit_info_test

@@ -16,6 +16,10 @@
 #include <utility>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace org_model_test {
+
 namespace json = boost::json;
 using namespace sfconnect::testing;
 
@@ -417,3 +421,5 @@ TEST_CASE("org model: composite counts once, checks its limits, rolls back with 
     CHECK(body_of(org.handle(api_get(org, "/services/data/v64.0/query/?q=SELECT+COUNT()+FROM+Account", token)))
               .at("totalSize") == 25);
 }
+
+}  // namespace org_model_test

@@ -7,6 +7,10 @@
 
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace query_test {
+
 using namespace sfconnect;
 
 namespace {
@@ -118,3 +122,5 @@ TEST_CASE("query: the next target must stay a query locator", "[query][security]
         CHECK(diag.message.find('\r') == std::string::npos);
     }
 }
+
+}  // namespace query_test

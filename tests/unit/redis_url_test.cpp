@@ -7,6 +7,10 @@
 
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace redis_url_test {
+
 using sfconnect::detail::parse_redis_url;
 using sfconnect::detail::RedisUrl;
 
@@ -112,3 +116,5 @@ TEST_CASE("percent_decode") {
     CHECK_FALSE(sfconnect::detail::percent_decode("%", out));
     CHECK_FALSE(sfconnect::detail::percent_decode("%g0", out));
 }
+
+}  // namespace redis_url_test

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace reply_errors_test {
+
 using namespace sfconnect;
 
 namespace {
@@ -391,3 +395,5 @@ TEST_CASE("hostile bodies never crash the mappings", "[reply_errors]") {
         CHECK(diag.server_message.size() <= detail::max_server_text + 3);
     }
 }
+
+}  // namespace reply_errors_test

@@ -15,6 +15,10 @@
 #include <utility>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace rest_compression_test {
+
 using namespace sfconnect;
 namespace sansio = sfconnect::detail::sansio;
 using sansio::action_kind;
@@ -168,3 +172,5 @@ TEST_CASE("Sforce-Limit-Info is read whatever the case of its name", "[compressi
         CHECK(x.out.header("sforce-limit-info") == "api-usage=18/15000");
     }
 }
+
+}  // namespace rest_compression_test

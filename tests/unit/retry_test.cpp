@@ -6,6 +6,10 @@
 
 #include <cstdlib>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace retry_test {
+
 using namespace std::chrono_literals;
 using namespace sfconnect;
 using namespace sfconnect::detail;
@@ -94,3 +98,5 @@ TEST_CASE("proxy selection: explicit setting, empty disables, environment with N
     ::unsetenv("NO_PROXY");
     CHECK_FALSE(proxy_for_host(std::nullopt, "acme.my.salesforce.com"));
 }
+
+}  // namespace retry_test

@@ -20,6 +20,10 @@
 #include <string>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace sansio_test {
+
 using namespace sfconnect;
 namespace sansio = sfconnect::detail::sansio;
 using sansio::action_kind;
@@ -516,3 +520,5 @@ TEST_CASE("sansio token cache: single flight, waiters, held errors, stale invali
     CHECK(later.kind == cache_t::outcome::wait);
     CHECK(later.start_fetch);
 }
+
+}  // namespace sansio_test

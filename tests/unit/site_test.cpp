@@ -9,6 +9,10 @@
 #include <type_traits>
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace site_test {
+
 using namespace sfconnect;
 using namespace sfconnect::literals;
 
@@ -570,3 +574,5 @@ TEST_CASE("SiteRejection identifiers are stable", "[site]") {
     for (const auto& [r, id] : ids) CHECK(to_string(r) == id);
     static_assert(to_string(SiteRejection::has_scheme) == "has_scheme");
 }
+
+}  // namespace site_test

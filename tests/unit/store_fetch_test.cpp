@@ -4,6 +4,10 @@
 
 #include "catch.hpp"
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace store_fetch_test {
+
 using namespace sfconnect;
 using namespace std::chrono_literals;
 using detail::sansio::store_fetch;
@@ -142,3 +146,5 @@ TEST_CASE("store_fetch: an entry too old to use is a miss", "[store][sansio]") {
     algo.set_value(f.entry("tok-5", now - 61'000));
     CHECK(algo.resume({}, now, 0ms, 0.5).op == store_op::try_lock);
 }
+
+}  // namespace store_fetch_test

@@ -18,6 +18,10 @@
 #include <string>
 #include <thread>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace text_helpers_test {
+
 using namespace sfconnect;
 using namespace sfconnect::detail;
 
@@ -321,3 +325,5 @@ TEST_CASE("jitter01 stays at or above 0 and below 1", "[text_helpers]") {
         REQUIRE(j < 1.0);
     }
 }
+
+}  // namespace text_helpers_test

@@ -6,6 +6,10 @@
 #include <chrono>
 #include <string>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace token_cache_test {
+
 using namespace std::chrono_literals;
 using sfconnect::Diagnostics;
 using sfconnect::error_code;
@@ -110,3 +114,5 @@ TEST_CASE("refresh_ahead larger than the lifetime means always refresh in the ba
     CHECK(c.lookup(t0 + 1s) == Lookup::use_cached_refresh);
     CHECK(c.lookup(t0 + 1min) == Lookup::wait_for_fetch);
 }
+
+}  // namespace token_cache_test

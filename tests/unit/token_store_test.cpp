@@ -15,6 +15,10 @@
 #include <sstream>
 #include <thread>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace token_store_test {
+
 using namespace sfconnect;
 using namespace std::chrono_literals;
 namespace net = boost::asio;
@@ -294,3 +298,5 @@ TEST_CASE("file store: a sealed entry on disk holds neither the token nor the ho
     REQUIRE(got);
     CHECK(codec.open(*got, names.entry));
 }
+
+}  // namespace token_store_test

@@ -6,6 +6,10 @@
 
 #include <vector>
 
+// Everything in a namespace of its own: the test binary is built in unity batches (tests/CMakeLists.txt),
+// where file-local names of different files would otherwise meet.
+namespace trace_test {
+
 using namespace sfconnect;
 namespace http = boost::beast::http;
 
@@ -88,3 +92,5 @@ TEST_CASE("trace: nothing is built without a sink, and a throwing sink is contai
     CHECK(to_string(TracePhase::token_refetch) == "token_refetch");
     CHECK(to_string(TraceLevel::warning) == "warning");
 }
+
+}  // namespace trace_test
