@@ -175,7 +175,8 @@ Args parse_args(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {  // the flow named in a usage error's --json report
         const std::string_view arg = argv[i];
         const std::string_view next = i + 1 < argc ? std::string_view{argv[i + 1]} : std::string_view{};
-        if (arg == "--flow=jwt" || arg == "--flow=jwt_bearer" || (arg == "--flow" && (next == "jwt" || next == "jwt_bearer")))
+        if (arg == "--flow=jwt" || arg == "--flow=jwt_bearer" ||
+            (arg == "--flow" && (next == "jwt" || next == "jwt_bearer")))
             usage_flow = "jwt_bearer";
     }
     parse_command_line(argc, argv, values, flags, aliases, print_help);

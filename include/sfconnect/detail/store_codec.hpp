@@ -147,7 +147,7 @@ public:
             if (!hex_decode(entry.substr(key_id_.size() + 1), sealed) || sealed.size() < nonce_bytes + tag_bytes)
                 return std::nullopt;
             const auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
-            if (!gcm(false, nonce, name, std::string_view(sealed).substr(nonce_bytes), plain)) return std::nullopt;
+            if (!gcm(false, nonce, name, std::string_view{sealed}.substr(nonce_bytes), plain)) return std::nullopt;
         }
         auto out = parse_token(plain);
         wipe(plain);
