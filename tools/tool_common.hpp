@@ -250,7 +250,7 @@ inline void parse_command_line(int argc, char** argv, const std::vector<ValueOpt
     if (!extras.empty()) {
         const std::string& first = extras.front();
         if (first.size() > 1 && first[0] == '-') {
-            const std::string_view name = std::string_view(first).substr(0, first.find('='));
+            const std::string_view name = std::string_view{first}.substr(0, first.find('='));
             usage_error("unknown option " + shown_option_name(name) + did_you_mean(name, known, aliases));
         }
         // Not echoed: a stray argument is often a pasted secret.
