@@ -34,7 +34,7 @@ struct fixture {
         std::string why;
         REQUIRE(codec.set_key(key, why));
     }
-    std::string entry(std::string_view tok, std::int64_t fetched_at = now) {
+    std::string entry(std::string_view tok, std::int64_t fetched_at = now) const {
         return codec.seal(*token(tok), fetched_at, names.entry);
     }
 };
