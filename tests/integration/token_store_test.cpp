@@ -74,22 +74,7 @@ TEST_CASE("fleet: eight cold clients started together make exactly one token req
 
 TEST_CASE("fleet: a 401 leads to exactly one refetch for all clients", "[store][fleet]") {
     fleet f;
-    auto a = f.client(f.options());
-    auto b = f.client(f.options());
-    auto c = f.client(f.options());
-    REQUIRE_FALSE(f.request(*a));
-    REQUIRE_FALSE(f.request(*b));
-    REQUIRE_FALSE(f.request(*c));
-    CHECK(f.emu.stats().token_requests == 1);
-    f.emu.expire_all_tokens();
-    REQUIRE_FALSE(f.request(*a));  // 401, drops the entry, fetches, stores
-    CHECK(f.emu.stats().token_requests == 2);
-    REQUIRE_FALSE(f.request(*b));  // 401, reads the store, adopts a's new token
-    REQUIRE_FALSE(f.request(*c));
-    CHECK(f.emu.stats().token_requests == 2);
-    CHECK(b->stats().refetches == 1);
-    CHECK(b->stats().store_hits == 2);
-    CHECK(f.emu.stats().revoke_requests == 0);  // nothing ever revokes implicitly
+    f.check_one_refetch_after_401();
 }
 
 TEST_CASE("fleet: a store that fails costs a plain fetch, said once, and is used again when back", "[store][fleet]") {
@@ -165,30 +150,14 @@ TEST_CASE("fleet: tampered, foreign and other-key entries are ignored and refetc
             s << in.rdbuf();
             text = s.str();
         }
-        text[text.size() - 3] = text[text.size() - 3] == 'a' ? 'b' : 'a';
+        sfconnect::test::flip_byte(text);
         std::ofstream(entry, std::ios::binary | std::ios::trunc) << text;
-        auto b = f.client(f.options());
-        REQUIRE_FALSE(f.get(*b).first);
-        CHECK(b->stats().store_hits == 0);
-        CHECK(f.emu.stats().token_requests == 2);
+        f.check_new_client_refetches(2);
     }
-    SECTION("rotated key") {
-        auto o = f.options();
-        o.store_key = Secret("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
-        auto b = f.client(o);
-        REQUIRE_FALSE(f.get(*b).first);
-        CHECK(b->stats().store_hits == 0);
-        CHECK(f.emu.stats().token_requests == 2);
-        // the old key's clients now ignore the new entry too (and refetch), never fail
-        auto c = f.client(f.options());
-        REQUIRE_FALSE(f.get(*c).first);
-        CHECK(c->stats().store_hits == 0);
-    }
+    SECTION("rotated key") { f.check_rotated_key_refetches(); }
     SECTION("garbage") {
         std::ofstream(entry, std::ios::binary | std::ios::trunc) << "99999999999999\nnot an entry";
-        auto b = f.client(f.options());
-        REQUIRE_FALSE(f.get(*b).first);
-        CHECK(f.emu.stats().token_requests == 2);
+        f.check_new_client_refetches(2);
     }
 }
 
@@ -222,9 +191,7 @@ TEST_CASE("fleet: a waiting client fetches alone when the lock holder never stor
     fleet f;
     // Another "process" holds the lock and never finishes.
     bool taken = false;
-    f.store->async_try_lock(
-        detail::store_names::for_hash(detail::store_cache_hash(f.emu.site(), f.emu.consumer_key())).lock, "stuck", 10s,
-        [&](error_code, bool t) { taken = t; });
+    f.store->async_try_lock(f.names().lock, "stuck", 10s, [&](error_code, bool t) { taken = t; });
     f.io.run();
     REQUIRE(taken);
     auto o = f.options();

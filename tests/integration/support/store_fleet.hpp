@@ -7,6 +7,7 @@
 #include <sfconnect/file_token_store.hpp>
 #include <sfconnect/testing/emulator.hpp>
 #include <sfconnect/token_client.hpp>
+#include <sfconnect/detail/store_codec.hpp>
 
 #include "catch.hpp"
 #include "emulator_client.hpp"
@@ -28,6 +29,12 @@
 #include <vector>
 
 namespace sfconnect::test {
+
+/// Changes one byte near the end of a stored entry (inside its authentication tag or ciphertext).
+inline void flip_byte(std::string& entry) {
+    auto& c = entry[entry.size() - 3];
+    c = c == 'a' ? 'b' : 'a';
+}
 
 /// The store key every fleet test client uses (64 hex digits).
 inline constexpr const char* fleet_store_key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
@@ -156,6 +163,53 @@ struct StoreFleet {
             REQUIRE(g.second);
             CHECK(g.second->access_token == got[0].second->access_token);
         }
+    }
+
+    /// Three clients share one token; it expires; the first to see the 401 drops the entry
+    /// (compare-and-delete) and logs in, the others adopt its token from the store: one refetch in all.
+    void check_one_refetch_after_401() {
+        auto a = client(options());
+        auto b = client(options());
+        auto c = client(options());
+        REQUIRE_FALSE(request(*a));
+        REQUIRE_FALSE(request(*b));
+        REQUIRE_FALSE(request(*c));
+        CHECK(emu.stats().token_requests == 1);
+        emu.expire_all_tokens();
+        REQUIRE_FALSE(request(*a));  // 401: drops the entry, fetches, stores
+        CHECK(emu.stats().token_requests == 2);
+        REQUIRE_FALSE(request(*b));  // 401: reads the store, adopts a's new token
+        REQUIRE_FALSE(request(*c));
+        CHECK(emu.stats().token_requests == 2);
+        CHECK(b->stats().refetches == 1);
+        CHECK(b->stats().store_hits == 2);
+        CHECK(c->stats().store_hits == 2);
+        CHECK(emu.stats().revoke_requests == 0);  // nothing ever revokes implicitly
+    }
+
+    /// The store's names (entry, lock, login counter) for the emulator's app.
+    detail::store_names names() const {
+        return detail::store_names::for_hash(detail::store_cache_hash(emu.site(), emu.consumer_key()));
+    }
+
+    /// A new client ignores what the store holds (tampered, foreign) and logs in: `requests` in all.
+    void check_new_client_refetches(std::uint64_t requests) {
+        auto b = client(options());
+        REQUIRE_FALSE(get(*b).first);
+        CHECK(b->stats().store_hits == 0);
+        CHECK(emu.stats().token_requests == requests);
+    }
+
+    /// After one login: a client with another (rotated) key ignores the entry and logs in; the old key's
+    /// clients then ignore the new entry too and log in again, never fail.
+    void check_rotated_key_refetches() {
+        auto o = options();
+        o.store_key = Secret("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
+        auto b = client(o);
+        REQUIRE_FALSE(get(*b).first);
+        CHECK(b->stats().store_hits == 0);
+        CHECK(emu.stats().token_requests == 2);
+        check_new_client_refetches(3);
     }
 
     /// Every file of the store directory, concatenated (the file store's bytes on disk).
