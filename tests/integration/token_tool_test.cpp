@@ -111,7 +111,7 @@ TEST_CASE("sfconnect-token: store problems are a refetch or a clear error, never
     }
 }
 
-TEST_CASE("sfconnect-token: errors carry sfconnect-check's ids and hints, exit 1; usage errors exit 2",
+TEST_CASE("sfconnect-token: errors carry sfconnect-check's ids and hints, exit 1, usage errors exit 2",
           "[tool][store]") {
     tool_env t;
     auto wrong = t.run({}, {"SFCONNECT_CONSUMER_SECRET=wrong-secret-value"});
