@@ -1365,7 +1365,7 @@ TEST_CASE("sfconnect-check: credentials and control characters in --site reach n
     }
 }
 
-TEST_CASE("sfconnect-check: HTTPS_PROXY does not capture --connect-to; a bad proxy is named", "[check][tool][proxy]") {
+TEST_CASE("sfconnect-check: HTTPS_PROXY does not capture --connect-to, a bad proxy is named", "[check][tool][proxy]") {
     ToolSetup t;
     const std::string secret = t.emu.consumer_secret();
     auto r = run_tool(t.args(),
@@ -1465,7 +1465,7 @@ TEST_CASE("sfconnect-check: the hidden prompt restores the terminal on SIGINT an
 
 // ---- the JWT bearer flow ----------------------------------------------------------------------------------
 
-TEST_CASE("check: the JWT bearer flow passes every step; its failures have their ids", "[check][jwt]") {
+TEST_CASE("check: the JWT bearer flow passes every step, its failures have their ids", "[check][jwt]") {
     const auto pair = sfconnect::testing::make_jwt_signing_pair();
     sfconnect::testing::EmulatorOptions o;
     o.jwt_certificate_pem = pair.certificate_pem;

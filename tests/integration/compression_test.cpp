@@ -102,7 +102,7 @@ TEST_CASE("a deflate reply, zlib-wrapped or raw, is decoded", "[compression][int
     CHECK(emu.stats().compressed_replies == 2);
 }
 
-TEST_CASE("a server that ignores Accept-Encoding works; the per-request switch turns it off",
+TEST_CASE("a server that ignores Accept-Encoding works, the per-request switch turns it off",
           "[compression][integration]") {
     Emulator emu = started();
     emu.start();
@@ -161,7 +161,7 @@ TEST_CASE("a decompression bomb is refused by the ratio limit, else by the decod
     CHECK(small.ec == errc::bad_response);  // the compressed body itself passes the limit first
 }
 
-TEST_CASE("Sforce-Call-Options names sfconnect by default, the app when told; bad names fail at setup",
+TEST_CASE("Sforce-Call-Options names sfconnect by default, the app when told, bad names fail at setup",
           "[headers][integration]") {
     Emulator emu = started();
     emu.start();

@@ -101,7 +101,7 @@ TEST_CASE("jwt: a token over TLS, no signature, REST works, cached", "[jwt][clie
     CHECK(res.status == 200);
 }
 
-TEST_CASE("jwt: the audience follows the Site's kind; an override and a wrong pair", "[jwt][client][audience]") {
+TEST_CASE("jwt: the audience follows the Site's kind, an override and a wrong pair", "[jwt][client][audience]") {
     SECTION("sandbox Site: test.salesforce.com") {
         Emulator emu(jwt_org("acme--uat.sandbox.my.salesforce.com"));
         emu.start();

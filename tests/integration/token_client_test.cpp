@@ -230,7 +230,7 @@ TEST_CASE("issued_at in milliseconds and in seconds", "[client]") {
     }
 }
 
-TEST_CASE("503 then OK is retried; persistent 503 gives up after the bound", "[client][retry]") {
+TEST_CASE("503 then OK is retried, persistent 503 gives up after the bound", "[client][retry]") {
     Emulator emu;
     emu.start();
     net::io_context io;
@@ -308,7 +308,7 @@ TEST_CASE("connection closed mid-response", "[client]") {
     CHECK(emu.stats().token_requests == 3);
 }
 
-TEST_CASE("keep-alive: one connection for many requests; reconnect after the server closed it", "[client][keepalive]") {
+TEST_CASE("keep-alive: one connection for many requests, reconnect after the server closed it", "[client][keepalive]") {
     Emulator emu;
     emu.start();
     net::io_context io;
@@ -347,7 +347,7 @@ TEST_CASE("REST: JSON reply, Sforce-Limit-Info, query parameters", "[client][res
     CHECK(out.response.limit_info->api_usage->max == 15000);
 }
 
-TEST_CASE("401 Session expired: one refetch and one replay; the REST-variant 401 never refetches", "[client][401]") {
+TEST_CASE("401 Session expired: one refetch and one replay, the REST-variant 401 never refetches", "[client][401]") {
     Emulator emu;
     emu.start();
     net::io_context io;
@@ -545,7 +545,7 @@ TEST_CASE("cancellation ends a request promptly with operation_aborted", "[clien
     CHECK_FALSE(other_ec);
 }
 
-TEST_CASE("HTTP CONNECT proxy: tunnelled TLS to the site; a refusing proxy is proxy_failed", "[client][proxy]") {
+TEST_CASE("HTTP CONNECT proxy: tunnelled TLS to the site, a refusing proxy is proxy_failed", "[client][proxy]") {
     Emulator emu;
     emu.start();
     sfconnect::test::LoopbackProxy proxy;

@@ -1,13 +1,9 @@
 // Fleet semantics of the shared token store, in one process: several TokenClients (each with its own
 // in-process cache, like separate processes) share one file store against the emulator.
-#include <sfconnect/file_token_store.hpp>
-#include <sfconnect/testing/emulator.hpp>
-#include <sfconnect/token_client.hpp>
 #include <sfconnect/detail/store_codec.hpp>
 
 #include "catch.hpp"
-#include "support/emulator_client.hpp"
-#include "support/temp_dir.hpp"
+#include "support/store_fleet.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -34,123 +30,8 @@ using sfconnect::testing::Emulator;
 
 namespace {
 
-constexpr const char* test_key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-
-// A store that counts every operation and can be switched to fail, around a real one.
-class counting_store final : public TokenStore {
-public:
-    explicit counting_store(std::shared_ptr<TokenStore> inner, net::any_io_executor ex)
-        : inner_(std::move(inner)), ex_(std::move(ex)) {}
-    std::atomic<int> ops{0};
-    std::atomic<bool> down{false};
-
-    std::string describe() const override { return "counting:" + inner_->describe(); }
-    void async_get(std::string key, get_handler h) override {
-        if (fail(h, std::optional<std::string>{})) return;
-        inner_->async_get(std::move(key), std::move(h));
-    }
-    void async_put(std::string key, std::string value, std::chrono::milliseconds ttl, done_handler h) override {
-        if (fail(h)) return;
-        inner_->async_put(std::move(key), std::move(value), ttl, std::move(h));
-    }
-    void async_erase_if_equal(std::string key, std::string expected, bool_handler h) override {
-        if (fail(h, false)) return;
-        inner_->async_erase_if_equal(std::move(key), std::move(expected), std::move(h));
-    }
-    void async_try_lock(std::string key, std::string owner, std::chrono::milliseconds ttl, bool_handler h) override {
-        if (fail(h, false)) return;
-        inner_->async_try_lock(std::move(key), std::move(owner), ttl, std::move(h));
-    }
-    void async_unlock(std::string key, std::string owner, done_handler h) override {
-        if (fail(h)) return;
-        inner_->async_unlock(std::move(key), std::move(owner), std::move(h));
-    }
-    void async_increment(std::string key, std::chrono::milliseconds ttl, count_handler h) override {
-        if (fail(h, std::int64_t{0})) return;
-        inner_->async_increment(std::move(key), ttl, std::move(h));
-    }
-
-private:
-    template <class H, class... A>
-    bool fail(H& h, A... a) {
-        ++ops;
-        if (!down) return false;
-        net::post(ex_,
-                  [h = std::move(h), a...]() mutable { std::move(h)(make_error_code(store_errc::unavailable), a...); });
-        return true;
-    }
-    std::shared_ptr<TokenStore> inner_;
-    net::any_io_executor ex_;
-};
-
-struct fleet {
-    Emulator emu;
-    test::TempDir dir{"sfc-fleet"};
-    net::io_context io;
-    std::shared_ptr<TokenStore> file_store;
-    std::vector<std::string> traces;
-    std::mutex trace_mutex;
-
-    fleet() {
-        emu.start();
-        error_code ec;
-        std::string message;
-        file_store = make_file_token_store(io.get_executor(), dir.path.string(), ec, message);
-        REQUIRE(file_store);
-    }
-
-    TokenClientOptions options(std::shared_ptr<TokenStore> store = {}) {
-        TokenClientOptions o = test::fast_options_for(emu);
-        o.token_store = store ? store : file_store;
-        o.store_key = Secret(test_key);
-        o.store_poll = 5ms;
-        o.trace = [this](const TraceEvent& e) {
-            std::lock_guard lock(trace_mutex);
-            traces.push_back(std::string(to_string(e.phase)) + ": " + e.message);
-        };
-        return o;
-    }
-
-    std::unique_ptr<TokenClient> client(TokenClientOptions o) {
-        return std::make_unique<TokenClient>(io.get_executor(), sfconnect::testing::site_of(emu),
-                                             sfconnect::testing::credentials_for(emu), std::move(o));
-    }
-
-    std::pair<error_code, TokenPtr> get(TokenClient& c, Diagnostics* diag = nullptr) {
-        std::pair<error_code, TokenPtr> out;
-        Diagnostics d;
-        c.async_get_token(diag ? *diag : d, [&](error_code ec, TokenPtr t) { out = {ec, std::move(t)}; });
-        io.restart();
-        io.run();
-        return out;
-    }
-
-    error_code request(TokenClient& c) {
-        error_code out;
-        c.async_request(endpoints::version_root.bind("62.0"), [&](error_code ec, Response) { out = ec; });
-        io.restart();
-        io.run();
-        return out;
-    }
-
-    std::string disk() const {
-        std::string all;
-        for (const auto& e : std::filesystem::directory_iterator(dir.path)) {
-            std::ifstream f(e.path(), std::ios::binary);
-            std::ostringstream s;
-            s << f.rdbuf();
-            all += s.str();
-        }
-        return all;
-    }
-
-    std::size_t count_traces(std::string_view needle) {
-        std::lock_guard lock(trace_mutex);
-        std::size_t n = 0;
-        for (auto& t : traces) n += t.find(needle) != std::string::npos;
-        return n;
-    }
-};
+using fleet = sfconnect::test::StoreFleet;
+using counting_store = sfconnect::test::CountingStore;
 
 }  // namespace
 
@@ -179,7 +60,7 @@ TEST_CASE("fleet: a second client finds the token in the store and does not log 
 
 TEST_CASE("fleet: a cached hit never touches the store", "[store][fleet]") {
     fleet f;
-    auto counting = std::make_shared<counting_store>(f.file_store, f.io.get_executor());
+    auto counting = std::make_shared<counting_store>(f.store, f.io.get_executor());
     auto c = f.client(f.options(counting));
     REQUIRE_FALSE(f.get(*c).first);
     const int after_fetch = counting->ops;
@@ -191,43 +72,18 @@ TEST_CASE("fleet: a cached hit never touches the store", "[store][fleet]") {
 
 TEST_CASE("fleet: eight cold clients started together make exactly one token request", "[store][fleet]") {
     fleet f;
-    std::vector<std::unique_ptr<TokenClient>> clients;
-    for (int i = 0; i < 8; ++i) clients.push_back(f.client(f.options()));
-    std::vector<std::pair<error_code, TokenPtr>> got(clients.size());
-    for (std::size_t i = 0; i < clients.size(); ++i)
-        clients[i]->async_get_token([&, i](error_code ec, TokenPtr t) { got[i] = {ec, std::move(t)}; });
-    f.io.run();
-    for (auto& g : got) {
-        REQUIRE_FALSE(g.first);
-        REQUIRE(g.second);
-        CHECK(g.second->access_token == got[0].second->access_token);
-    }
+    f.cold_start_together(8);
     CHECK(f.emu.stats().token_requests == 1);
 }
 
 TEST_CASE("fleet: a 401 leads to exactly one refetch for all clients", "[store][fleet]") {
     fleet f;
-    auto a = f.client(f.options());
-    auto b = f.client(f.options());
-    auto c = f.client(f.options());
-    REQUIRE_FALSE(f.request(*a));
-    REQUIRE_FALSE(f.request(*b));
-    REQUIRE_FALSE(f.request(*c));
-    CHECK(f.emu.stats().token_requests == 1);
-    f.emu.expire_all_tokens();
-    REQUIRE_FALSE(f.request(*a));  // 401, drops the entry, fetches, stores
-    CHECK(f.emu.stats().token_requests == 2);
-    REQUIRE_FALSE(f.request(*b));  // 401, reads the store, adopts a's new token
-    REQUIRE_FALSE(f.request(*c));
-    CHECK(f.emu.stats().token_requests == 2);
-    CHECK(b->stats().refetches == 1);
-    CHECK(b->stats().store_hits == 2);
-    CHECK(f.emu.stats().revoke_requests == 0);  // nothing ever revokes implicitly
+    f.check_one_refetch_after_401();
 }
 
 TEST_CASE("fleet: a store that fails costs a plain fetch, said once, and is used again when back", "[store][fleet]") {
     fleet f;
-    auto counting = std::make_shared<counting_store>(f.file_store, f.io.get_executor());
+    auto counting = std::make_shared<counting_store>(f.store, f.io.get_executor());
     counting->down = true;
     auto a = f.client(f.options(counting));
     auto ta = f.get(*a);
@@ -298,30 +154,14 @@ TEST_CASE("fleet: tampered, foreign and other-key entries are ignored and refetc
             s << in.rdbuf();
             text = s.str();
         }
-        text[text.size() - 3] = text[text.size() - 3] == 'a' ? 'b' : 'a';
+        sfconnect::test::flip_byte(text);
         std::ofstream(entry, std::ios::binary | std::ios::trunc) << text;
-        auto b = f.client(f.options());
-        REQUIRE_FALSE(f.get(*b).first);
-        CHECK(b->stats().store_hits == 0);
-        CHECK(f.emu.stats().token_requests == 2);
+        f.check_new_client_refetches(2);
     }
-    SECTION("rotated key") {
-        auto o = f.options();
-        o.store_key = Secret("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
-        auto b = f.client(o);
-        REQUIRE_FALSE(f.get(*b).first);
-        CHECK(b->stats().store_hits == 0);
-        CHECK(f.emu.stats().token_requests == 2);
-        // the old key's clients now ignore the new entry too (and refetch), never fail
-        auto c = f.client(f.options());
-        REQUIRE_FALSE(f.get(*c).first);
-        CHECK(c->stats().store_hits == 0);
-    }
+    SECTION("rotated key") { f.check_rotated_key_refetches(); }
     SECTION("garbage") {
         std::ofstream(entry, std::ios::binary | std::ios::trunc) << "99999999999999\nnot an entry";
-        auto b = f.client(f.options());
-        REQUIRE_FALSE(f.get(*b).first);
-        CHECK(f.emu.stats().token_requests == 2);
+        f.check_new_client_refetches(2);
     }
 }
 
@@ -355,9 +195,7 @@ TEST_CASE("fleet: a waiting client fetches alone when the lock holder never stor
     fleet f;
     // Another "process" holds the lock and never finishes.
     bool taken = false;
-    f.file_store->async_try_lock(
-        detail::store_names::for_hash(detail::store_cache_hash(f.emu.site(), f.emu.consumer_key())).lock, "stuck", 10s,
-        [&](error_code, bool t) { taken = t; });
+    f.store->async_try_lock(f.names().lock, "stuck", 10s, [&](error_code, bool t) { taken = t; });
     f.io.run();
     REQUIRE(taken);
     auto o = f.options();

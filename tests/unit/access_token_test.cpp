@@ -472,7 +472,7 @@ TEST_CASE("diagnostics from an earlier failure are cleared on success", "[token]
     CHECK(diag.empty());
 }
 
-TEST_CASE("a top-level field given twice is a bad response; nested repeats are not", "[token]") {
+TEST_CASE("a top-level field given twice is a bad response, nested repeats are not", "[token]") {
     // Serialised sample without its closing brace, so that a field can be appended after the others.
     std::string head = boost::json::serialize(sample_reply());
     head.pop_back();

@@ -361,7 +361,7 @@ std::string nth_account_id(OrgModel& org, const std::string& token, std::size_t 
 
 }  // namespace
 
-TEST_CASE("org model: up to 50,000 accounts; query skips deleted rows, queryAll keeps them", "[org][query]") {
+TEST_CASE("org model: up to 50,000 accounts, query skips deleted rows, queryAll keeps them", "[org][query]") {
     EmulatorOptions big;
     big.accounts = 50000;
     CHECK(OrgModel(big).options().accounts == 50000);

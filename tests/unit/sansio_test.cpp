@@ -232,7 +232,7 @@ TEST_CASE("sansio token fetch: a failure injected at every step", "[sansio][toke
     }
 }
 
-TEST_CASE("sansio token fetch: 4xx and timeouts are never retried; redirects are not followed", "[sansio][token]") {
+TEST_CASE("sansio token fetch: 4xx and timeouts are never retried, redirects are not followed", "[sansio][token]") {
     Context c;
     for (const Reply& rep :
          {status(400, R"({"error":"invalid_grant","error_description":"no client credentials user enabled"})"),
@@ -316,7 +316,7 @@ TEST_CASE("sansio REST request: exactly one refetch after an expired session, ne
     }
 }
 
-TEST_CASE("sansio REST request: a failure injected at every step; POST and PATCH never retried",
+TEST_CASE("sansio REST request: a failure injected at every step, POST and PATCH never retried",
           "[sansio][rest][inject]") {
     Context c;
     const std::vector<Failure> failures{
@@ -378,7 +378,7 @@ TEST_CASE("sansio REST request: a failure injected at every step; POST and PATCH
     }
 }
 
-TEST_CASE("sansio REST request: bad headers are refused before any token or I/O; a token failure ends it",
+TEST_CASE("sansio REST request: bad headers are refused before any token or I/O, a token failure ends it",
           "[sansio][rest]") {
     Context c;
     Target target = endpoints::version_root.bind("62.0");

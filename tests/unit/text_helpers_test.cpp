@@ -233,7 +233,7 @@ TEST_CASE("safe_text: redaction, spaces and the printable rule", "[text_helpers]
 
 // ---- url -------------------------------------------------------------------------------------------------
 
-TEST_CASE("url_host; a redirect's Location host in diagnostics is untrusted text", "[text_helpers][url]") {
+TEST_CASE("url_host, a redirect's Location host in diagnostics is untrusted text", "[text_helpers][url]") {
     CHECK(url_host("https://u:p@a.b.com:8443/x?y#z") == "a.b.com");
     CHECK(url_host("http://[::1]:80/") == "[::1]");
     CHECK(url_host("/relative").empty());
