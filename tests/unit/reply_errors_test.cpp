@@ -371,10 +371,10 @@ TEST_CASE("url_host extracts the host of absolute URLs only", "[reply_errors]") 
     CHECK(url_host("https://a.b.com") == "a.b.com");
     CHECK(url_host("https://u:p@a.b.com:8443/x?y#z") == "a.b.com");
     CHECK(url_host("http://[::1]:80/") == "[::1]");
-    CHECK(url_host("/relative/path") == "");
-    CHECK(url_host("") == "");
-    CHECK(url_host("://nohost") == "");
-    CHECK(url_host("ht tp://x") == "");
+    CHECK(url_host("/relative/path").empty());
+    CHECK(url_host("").empty());
+    CHECK(url_host("://nohost").empty());
+    CHECK(url_host("ht tp://x").empty());
 }
 
 TEST_CASE("hostile bodies never crash the mappings", "[reply_errors]") {

@@ -296,7 +296,7 @@ TEST_CASE("append_form_encoded keeps unreserved characters only", "[text_helpers
 }
 
 TEST_CASE("base64_encode: RFC 4648 test vectors", "[text_helpers][encoding]") {
-    CHECK(base64_encode("") == "");
+    CHECK(base64_encode("").empty());
     CHECK(base64_encode("f") == "Zg==");
     CHECK(base64_encode("fo") == "Zm8=");
     CHECK(base64_encode("foo") == "Zm9v");

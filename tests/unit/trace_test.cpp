@@ -32,7 +32,7 @@ TEST_CASE("trace: form bodies keep only harmless values", "[trace]") {
           "token=[redacted]&token_type_hint=access_token&client_secret=[redacted]");
     CHECK(redact_form("access_token=a&refresh_token=b&unknown=c") ==
           "access_token=[redacted]&refresh_token=[redacted]&unknown=[redacted]");
-    CHECK(redact_form("") == "");
+    CHECK(redact_form("").empty());
 }
 
 TEST_CASE("trace: query values of sensitive names are redacted in targets", "[trace]") {
