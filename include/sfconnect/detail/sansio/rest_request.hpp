@@ -17,6 +17,7 @@
 #include <sfconnect/version.hpp>
 #include <sfconnect/detail/content_decoder.hpp>
 #include <sfconnect/detail/encoding.hpp>
+#include <sfconnect/detail/json_arena.hpp>
 #include <sfconnect/detail/random.hpp>
 #include <sfconnect/detail/retry.hpp>
 #include <sfconnect/detail/sansio/action.hpp>
@@ -25,7 +26,6 @@
 #include <sfconnect/detail/untrusted_text.hpp>
 #include <sfconnect/detail/url.hpp>
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -52,14 +52,12 @@ inline boost::beast::http::verb to_verb(Method m) noexcept {
 }
 
 // The body of a 2xx reply that says it is JSON, parsed into out.json (bad_response if it does not parse).
-// The tree is allocated from one monotonic resource owned by the value (released with the last value
-// that uses it): a query page of 2,000 records is about 20,000 nodes, which the default resource
-// allocated and freed one by one (docs/benchmarks.md, "Where the time goes").
+// The tree is allocated from one arena owned by the value (detail/json_arena.hpp), released with the
+// last value that uses it.
 inline error_code parse_json_body(Response& out, Diagnostics& diag) {
     if (out.body.empty() || out.header("Content-Type").find("json") == std::string_view::npos) return {};
     error_code jec;
-    // The first block about the body's size: the tree of a typical reply is about as large.
-    auto storage = boost::json::make_shared_resource<boost::json::monotonic_resource>(out.body.size() + 256);
+    auto storage = boost::json::make_shared_resource<json_arena>(out.body.size());
     boost::json::value parsed = boost::json::parse(out.body, jec, std::move(storage));
     if (!jec) {
         // Assigning would copy the tree into out.json's own (default) resource: a value's resource is
