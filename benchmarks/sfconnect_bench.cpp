@@ -54,6 +54,7 @@ constexpr std::string_view help_text =
     "  token    N forced token fetches, sequential, on one kept-alive TLS connection\n"
     "  cached   N async_get_token calls on a warm cache (also: ns and heap allocations per call)\n"
     "  request  N authenticated GET /services/data/vNN.0/ with a cached token, sequential, kept-alive\n"
+    "  request-plain  the same without asking for a compressed reply (compress_reply = false)\n"
     "  herd     C coroutines ask for a token at once on a cold cache, N/C rounds (at least 1), the cache\n"
     "           invalidated between rounds; each round's completion is compared with one fetch alone\n"
     "  composite N rounds: 25 records updated as 1 composite call, then as 25 single PATCH calls\n"
@@ -151,7 +152,9 @@ net::awaitable<void> token_mode(TokenClient& client, Run& run, bench::Stopwatch&
 // ---- request ----------------------------------------------------------------------------------
 net::awaitable<error_code> one_request(TokenClient& client, Run& run) {
     Diagnostics diag;
-    auto op = client.async_request(run.target, sfconnect::RequestOptions{}, diag, net::as_tuple(net::use_awaitable));
+    sfconnect::RequestOptions options;
+    if (run.args.mode == "request-plain") options.compress_reply = false;  // the same bytes the other clients get
+    auto op = client.async_request(run.target, std::move(options), diag, net::as_tuple(net::use_awaitable));
     auto [ec, res] = co_await std::move(op);
     if (!ec && res.status != 200) ec = sfconnect::errc::bad_response;
     run.record(ec, diag);
@@ -479,7 +482,7 @@ int run_benchmark(bench::Args args, long rss_start) {
         if (co_await warm_up(client, run)) co_return;
         token_requests_before = client.stats().token_requests;
         if (a.mode == "token") co_await token_mode(client, run, sw);
-        else if (a.mode == "request") co_await request_mode(client, run, sw);
+        else if (a.mode == "request" || a.mode == "request-plain") co_await request_mode(client, run, sw);
         else if (a.mode == "herd") co_await herd_mode(client, run, sw, herd);
         else if (a.mode == "large-reply") co_await large_reply_mode(client, run, sw);
         else if (a.mode == "composite") co_await composite_mode(client, run, sw, composite);
@@ -603,8 +606,8 @@ int main(int argc, char** argv) {
     const long rss_start = bench::current_rss_kb();
     try {
         auto args = bench::parse_args(argc, argv, program, help_text,
-                                      {"token", "cached", "request", "herd", "large-reply", "composite", "query",
-                                       "query-plain", "store"});
+                                      {"token", "cached", "request", "request-plain", "herd", "large-reply",
+                                       "composite", "query", "query-plain", "store"});
         return run_benchmark(std::move(args), rss_start);
     } catch (const std::exception& e) {
         std::cerr << program << ": " << e.what() << "\n";

@@ -63,7 +63,8 @@ struct QueryOptions {
 
 /// One page of query results.
 struct QueryPage {
-    /// The page's records, as the server sent them (each with its `attributes`).
+    /// The page's records, as the server sent them (each with its `attributes`). They keep the
+    /// reply's memory resource (see Response::json): move-construct to keep them; assigning copies.
     boost::json::array records;
     /// `totalSize`: the number of records the whole query matches.
     std::uint64_t total_size = 0;

@@ -45,7 +45,9 @@ struct Response {  // NOLINT(bugprone-exception-escape): the implicit move of js
     /// The body, decoded when the reply came with `Content-Encoding: gzip` or `deflate` (the
     /// Content-Encoding header is kept as received).
     std::string body;
-    /// The body parsed as JSON when the reply is JSON (null otherwise).
+    /// The body parsed as JSON when the reply is JSON (null otherwise). Its tree lives in one
+    /// monotonic memory resource of its own, released with the last value that uses it: move-construct
+    /// to keep it (`auto doc = std::move(res.json);`); assigning it into an existing value copies it.
     boost::json::value json;
     /// Parsed `Sforce-Limit-Info` (API usage), when the reply carried it.
     std::optional<LimitInfo> limit_info;

@@ -9,6 +9,7 @@
 #include <sfconnect/detail/url.hpp>
 
 #include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -18,6 +19,7 @@
 #include <openssl/params.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -173,6 +175,7 @@ struct DuplicateKeyFinder {
 // The first top-level key that occurs twice in `json` (valid JSON), or "".
 inline std::string duplicate_top_level_key(std::string_view json) {
     boost::json::basic_parser<DuplicateKeyFinder> parser{boost::json::parse_options{}};
+    parser.handler().keys.reserve(16);  // a token reply has about 8 top-level keys: one allocation
     error_code ec;
     parser.write_some(false, json.data(), json.size(), ec);
     return std::move(parser.handler().duplicate);
@@ -416,7 +419,11 @@ SFCONNECT_DECL boost::system::result<AccessToken> parse_token_reply(
 
     Parser p(http_status, body, consumer_secret, diag);
     boost::system::error_code json_ec;
-    boost::json::value root = boost::json::parse(body, json_ec);
+    // The tree of a token reply (about 1 KiB) fits this buffer: no heap allocation per field. Declared
+    // before `root`, which is destroyed (and its token wiped) first.
+    std::array<unsigned char, 4096> tree_buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init): the parser fills it
+    boost::json::monotonic_resource tree_memory(tree_buffer.data(), tree_buffer.size());
+    boost::json::value root = boost::json::parse(body, json_ec, &tree_memory);
     // The parse tree holds its own copy of the token: wipe it whichever way this function returns.
     struct WipeParsedToken {
         boost::json::value& v;

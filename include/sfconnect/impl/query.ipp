@@ -9,6 +9,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <memory>
 #include <string>
 
 namespace sfconnect {
@@ -119,7 +120,10 @@ SFCONNECT_DECL boost::system::result<QueryPage> parse_query_page(boost::json::va
                                              "\"nextRecordsUrl\"");
         page.next_records_url.assign(next->as_string().data(), next->as_string().size());
     }
-    page.records = std::move(records->as_array());
+    // Move-constructed, not assigned: the array keeps the reply's memory resource (assigning would
+    // copy every record into page.records' default resource).
+    std::destroy_at(&page.records);
+    std::construct_at(&page.records, std::move(records->as_array()));
     return page;
 }
 

@@ -17,6 +17,7 @@
 #include <sfconnect/version.hpp>
 #include <sfconnect/detail/content_decoder.hpp>
 #include <sfconnect/detail/encoding.hpp>
+#include <sfconnect/detail/json_arena.hpp>
 #include <sfconnect/detail/random.hpp>
 #include <sfconnect/detail/retry.hpp>
 #include <sfconnect/detail/sansio/action.hpp>
@@ -28,6 +29,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -47,11 +52,20 @@ inline boost::beast::http::verb to_verb(Method m) noexcept {
 }
 
 // The body of a 2xx reply that says it is JSON, parsed into out.json (bad_response if it does not parse).
+// The tree is allocated from one arena owned by the value (detail/json_arena.hpp), released with the
+// last value that uses it.
 inline error_code parse_json_body(Response& out, Diagnostics& diag) {
     if (out.body.empty() || out.header("Content-Type").find("json") == std::string_view::npos) return {};
     error_code jec;
-    out.json = boost::json::parse(out.body, jec);
-    if (!jec) return {};
+    auto storage = boost::json::make_shared_resource<json_arena>(out.body.size());
+    boost::json::value parsed = boost::json::parse(out.body, jec, std::move(storage));
+    if (!jec) {
+        // Assigning would copy the tree into out.json's own (default) resource: a value's resource is
+        // fixed at construction, so out.json is constructed anew, taking the tree and its resource.
+        std::destroy_at(&out.json);
+        std::construct_at(&out.json, std::move(parsed));
+        return {};
+    }
     diag.http_status = out.status;
     diag.phase = Phase::api;
     diag.message = "the reply says it is JSON but does not parse (" + jec.message() + ")";
@@ -89,10 +103,41 @@ inline std::string_view decode_failure(decode_status s) noexcept {
     }
 }
 
+// The reply headers on_reply reads, found in one pass over the fields (the first occurrence of each,
+// as Response::header finds it): four case-insensitive tree look-ups cost about 3k instructions a
+// request (docs/benchmarks.md, "Where the time goes").
+struct reply_header_values {
+    std::string_view content_encoding, content_type, location, limit_info;
+};
+
+inline reply_header_values scan_reply_headers(const boost::beast::http::fields& headers) {
+    namespace http = boost::beast::http;
+    reply_header_values v;
+    bool encoding = false, type = false, location = false, limit = false;
+    const auto take = [](bool& seen, std::string_view& out, std::string_view value) {
+        if (!seen) out = value;
+        seen = true;
+    };
+    for (const auto& f : headers) {
+        const std::string_view value(f.value().data(), f.value().size());
+        switch (f.name()) {
+            case http::field::content_encoding: take(encoding, v.content_encoding, value); break;
+            case http::field::content_type: take(type, v.content_type, value); break;
+            case http::field::location: take(location, v.location, value); break;
+            case http::field::unknown:
+                if (iequals(std::string_view(f.name_string().data(), f.name_string().size()), "Sforce-Limit-Info"))
+                    take(limit, v.limit_info, value);
+                break;
+            default: break;
+        }
+    }
+    return v;
+}
+
 // A reply body sent with Content-Encoding gzip or deflate, decoded in place within the decoded-size
 // and ratio limits (bad_response naming the limit otherwise). Identity bodies are left alone.
-inline error_code decode_body(Response& out, const decode_limits& limits, Diagnostics& diag) {
-    const std::string_view encoding = out.header("Content-Encoding");
+inline error_code decode_body(Response& out, std::string_view encoding, const decode_limits& limits,
+                              Diagnostics& diag) {
     const content_coding coding = parse_content_coding(encoding);
     if (coding == content_coding::identity || out.body.empty()) return {};
     std::string decoded;
@@ -131,6 +176,11 @@ inline error_code decode_body(Response& out, const decode_limits& limits, Diagno
         diag.message = "the " + coded + " reply body " + std::string(decode_failure(s));
     }
     return errc::bad_response;
+}
+
+// decode_body with the Content-Encoding looked up in `out`.
+inline error_code decode_body(Response& out, const decode_limits& limits, Diagnostics& diag) {
+    return decode_body(out, out.header("Content-Encoding"), limits, diag);
 }
 
 class rest_request {
@@ -220,10 +270,7 @@ private:
         namespace http = boost::beast::http;
         req_ = HttpRequest{to_verb(target_.method()), path_, 11};
         ctx_.base_headers(req_);
-        std::string bearer = "Bearer ";
-        bearer += token_->access_token.reveal();
-        req_.set(http::field::authorization, bearer);
-        wipe(bearer);
+        set_bearer(token_->access_token.reveal());
         if (compress_) req_.set(http::field::accept_encoding, "gzip, deflate");
         if (!ctx_.call_options.empty()) req_.set("Sforce-Call-Options", ctx_.call_options);
         for (const auto& [k, v] : ro_.headers) req_.set(k, v);
@@ -238,6 +285,25 @@ private:
         res_ = HttpResponse{};
     }
 
+    // Authorization: Bearer <token>, composed on the stack (no heap copy of the token) and wiped.
+    void set_bearer(std::string_view token) {
+        namespace http = boost::beast::http;
+        constexpr std::string_view scheme = "Bearer ";
+        std::array<char, 1024> buf;  // NOLINT(cppcoreguidelines-pro-type-member-init): written before use
+        if (token.size() > buf.size() - scheme.size()) {
+            std::string bearer(scheme);
+            bearer += token;
+            req_.set(http::field::authorization, bearer);
+            wipe(bearer);
+            return;
+        }
+        std::copy(scheme.begin(), scheme.end(), buf.begin());
+        std::copy(token.begin(), token.end(), buf.begin() + static_cast<std::ptrdiff_t>(scheme.size()));
+        const std::size_t n = scheme.size() + token.size();
+        req_.set(http::field::authorization, std::string_view(buf.data(), n));
+        secure_wipe(buf.data(), n);
+    }
+
     error_code on_reply(error_code io, Diagnostics& diag) {
         wipe_authorization(req_);
         status_ = 0;
@@ -249,12 +315,12 @@ private:
         out_.json = nullptr;
         out_.limit_info.reset();
         const decode_limits dl{limits_.body_bytes, ctx_.options.max_decompression_ratio};
-        if (error_code ec = decode_body(out_, dl, diag)) return ec;
-        if (auto li = out_.header("Sforce-Limit-Info"); !li.empty()) out_.limit_info = parse_limit_info(li);
+        const reply_header_values h = scan_reply_headers(out_.headers);
+        if (error_code ec = decode_body(out_, h.content_encoding, dl, diag)) return ec;
+        if (!h.limit_info.empty()) out_.limit_info = parse_limit_info(h.limit_info);
         if (status_ >= 200 && status_ < 300) return {};
         // A 3xx is classified by the parser, with the host of its Location (never followed).
-        const error_code ec = map_api_error(status_, out_.header("Content-Type"), out_.body, diag,
-                                            out_.header("Location"));
+        const error_code ec = map_api_error(status_, h.content_type, out_.body, diag, h.location);
         redact(diag, token_->access_token.reveal());  // a hostile server may echo it
         return ec;
     }
