@@ -91,8 +91,6 @@ enum class Route {
 /// faults apply to it, and the org answers 404).
 SFCONNECT_TESTING_DECL std::optional<Route> route_of(std::string_view target) noexcept;
 
-/// Configuration of an Emulator (and of an OrgModel, which ignores the TLS and transport fields).
-/// Ids are 18-character Salesforce ids.
 /// The time as OrgModel sees it (EmulatorOptions::clock): `steady` measures token lifetimes and the
 /// scheduled invalidation, `wall` gives `issued_at`, introspection's `iat` and the JWT `exp` check.
 struct OrgTime {
@@ -102,6 +100,8 @@ struct OrgTime {
     SFCONNECT_TESTING_DECL static OrgTime now();
 };
 
+/// Configuration of an Emulator (and of an OrgModel, which ignores the TLS and transport fields).
+/// Ids are 18-character Salesforce ids.
 struct EmulatorOptions {
     /// The org's My Domain host: the certificate's name and the host of instance_url. A host
     /// containing "--" is a sandbox (identity URLs then use test.salesforce.com).
