@@ -161,20 +161,26 @@ public:
     /// Coroutine convenience: the token, or ErrorWithDiagnostics thrown. A fresh cached token is
     /// returned without suspending. The client must outlive the returned awaitable.
     boost::asio::awaitable<TokenPtr> get_token() {
-        // A member coroutine: its frame holds `this`, so a hit copies no handle (two atomic updates).
-        if (TokenPtr tok = Derived::try_cached(static_cast<const Derived&>(*this).handle())) co_return tok;
-        co_return co_await get_token_coro<boost::asio::any_io_executor>(self(), nullptr, false);
+        if constexpr (compiled_awaitables()) {
+            return static_cast<Derived&>(*this).compiled_get_token();
+        } else {
+            return get_token_member();
+        }
     }
     /// Coroutine convenience: the reply, or ErrorWithDiagnostics thrown.
     boost::asio::awaitable<Response> request(Target target, RequestOptions options) {
-        return async_request(std::move(target), std::move(options), boost::asio::use_awaitable);
+        if constexpr (compiled_awaitables()) {
+            return Derived::compiled_request(self(), std::move(target), std::move(options), nullptr);
+        } else {
+            return async_request(std::move(target), std::move(options), boost::asio::use_awaitable);
+        }
     }
     /// Coroutine convenience without options: the reply, or ErrorWithDiagnostics thrown.
     boost::asio::awaitable<Response> request(Target target) {
         // The options are made here, not as a default argument: g++ 12 mis-compiles that temporary
         // inside the caller's co_await expression.
         RequestOptions options;
-        return async_request(std::move(target), std::move(options), boost::asio::use_awaitable);
+        return request(std::move(target), std::move(options));
     }
 
 protected:
@@ -184,7 +190,54 @@ protected:
     ~ClientOperations() = default;
 
 private:
+    friend Derived;  // its compiled_* hooks are defined with the members below (TokenClient: in src.hpp)
     using handle_type = Handle;
+
+    // A Derived that declares `static constexpr bool awaitables_compiled_once = true` (TokenClient) has the
+    // awaitable spellings compiled once, out of line (src.hpp), so that a user TU co_awaiting them
+    // instantiates none of the operation's machinery: it provides
+    //   awaitable<TokenPtr> compiled_get_token();                      // returns get_token_member()
+    //   static awaitable<TokenPtr> compiled_token_coro(handle_type, Diagnostics*, bool refresh);
+    //   static awaitable<tuple<error_code, TokenPtr>> compiled_token_tuple_coro(handle_type, Diagnostics*, bool);
+    //   static awaitable<Response> compiled_request(handle_type, Target, RequestOptions, Diagnostics*);
+    // each defined with the private members below.
+    static constexpr bool compiled_awaitables() {
+        return requires { requires Derived::awaitables_compiled_once; };
+    }
+
+    // Whether `CompletionToken` is use_awaitable (or, with `tuple`, as_tuple(use_awaitable)) on
+    // any_io_executor and Derived has that spelling compiled.
+    template <class CompletionToken>
+    static constexpr bool compiled_for(bool tuple) {
+        using traits = detail::awaitable_token<std::decay_t<CompletionToken>>;
+        if constexpr (traits::plain || traits::tuple) {
+            return compiled_awaitables() && (tuple ? traits::tuple : traits::plain) &&
+                   std::is_same_v<typename traits::executor_type, boost::asio::any_io_executor>;
+        } else {
+            return false;
+        }
+    }
+
+    boost::asio::awaitable<TokenPtr> get_token_member() {
+        // A member coroutine: its frame holds `this`, so a hit copies no handle (two atomic updates).
+        if (TokenPtr tok = Derived::try_cached(static_cast<const Derived&>(*this).handle())) co_return tok;
+        co_return co_await get_token_coro<boost::asio::any_io_executor>(self(), nullptr, false);
+    }
+
+    struct request_init {
+        Target target;
+        RequestOptions options;
+        template <class Handler>
+        void operator()(Handler&& handler, const handle_type& self, Diagnostics* d) {
+            Derived::initiate_request(self, std::forward<Handler>(handler), std::move(target), std::move(options), d);
+        }
+    };
+
+    static boost::asio::awaitable<Response> request_coro(handle_type self, Target target, RequestOptions ro,
+                                                         Diagnostics* diag) {
+        return throwing<Response, boost::asio::any_io_executor>(request_init{std::move(target), std::move(ro)},
+                                                                std::move(self), diag);
+    }
 
     handle_type self() const { return static_cast<const Derived&>(*this).handle(); }
 
@@ -217,11 +270,12 @@ private:
 
     template <class CompletionToken>
     auto request_dispatch(Target target, RequestOptions ro, Diagnostics* diag, CompletionToken&& token) {
-        return dispatch<Response>(
-            [t = std::move(target), r = std::move(ro)](auto handler, handle_type self, Diagnostics* d) mutable {
-                Derived::initiate_request(self, std::move(handler), std::move(t), std::move(r), d);
-            },
-            diag, std::forward<CompletionToken>(token));
+        if constexpr (compiled_for<CompletionToken>(false)) {
+            return Derived::compiled_request(self(), std::move(target), std::move(ro), diag);
+        } else {
+            return dispatch<Response>(request_init{std::move(target), std::move(ro)}, diag,
+                                      std::forward<CompletionToken>(token));
+        }
     }
 
     // The token operations. A fresh cached token is posted to the handler as it is (no type erasure);
@@ -258,16 +312,28 @@ private:
     static auto get_token_dispatch(handle_type self, Diagnostics* diag, bool refresh, CompletionToken&& token) {
         using traits = detail::awaitable_token<std::decay_t<CompletionToken>>;
         if constexpr (detail::is_default_token<CompletionToken>) {
-            auto awaitable = get_token_coro<boost::asio::any_io_executor>(self, diag, refresh);
+            auto awaitable = token_coro<boost::asio::any_io_executor>(self, diag, refresh);
             return detail::default_operation<TokenPtr, get_token_launch>(
                 std::move(awaitable), get_token_launch{std::move(self), diag, refresh});
         } else if constexpr (traits::plain) {
-            return get_token_coro<typename traits::executor_type>(std::move(self), diag, refresh);
+            return token_coro<typename traits::executor_type>(std::move(self), diag, refresh);
+        } else if constexpr (compiled_for<CompletionToken>(true)) {
+            return Derived::compiled_token_tuple_coro(std::move(self), diag, refresh);
         } else if constexpr (traits::tuple) {
             return get_token_tuple_coro<typename traits::executor_type>(std::move(self), diag, refresh);
         } else {
             return boost::asio::async_initiate<CompletionToken, void(error_code, TokenPtr)>(get_token_init{refresh},
                                                                                             token, self, diag);
+        }
+    }
+
+    // The compiled one when Derived has it (see compiled_awaitables()), else get_token_coro.
+    template <class Executor>
+    static boost::asio::awaitable<TokenPtr, Executor> token_coro(handle_type self, Diagnostics* diag, bool refresh) {
+        if constexpr (compiled_awaitables() && std::is_same_v<Executor, boost::asio::any_io_executor>) {
+            return Derived::compiled_token_coro(std::move(self), diag, refresh);
+        } else {
+            return get_token_coro<Executor>(std::move(self), diag, refresh);
         }
     }
 

@@ -29,8 +29,10 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include <memory>
+#include <tuple>
 #include <utility>
 
 namespace sfconnect {
@@ -130,6 +132,17 @@ private:
     static void initiate_introspect(const handle_type& s, Handler&& h, Diagnostics* diag) {
         introspect_erased(s, introspect_handler(std::forward<Handler>(h)), diag);
     }
+
+    // The awaitable spellings (get_token(), request(), use_awaitable and as_tuple(use_awaitable) on
+    // any_io_executor, the default token) compiled once too: see ClientOperations::compiled_awaitables().
+    static constexpr bool awaitables_compiled_once = true;
+    SFCONNECT_DECL boost::asio::awaitable<TokenPtr> compiled_get_token();
+    SFCONNECT_DECL static boost::asio::awaitable<TokenPtr> compiled_token_coro(handle_type s, Diagnostics* diag,
+                                                                               bool refresh);
+    SFCONNECT_DECL static boost::asio::awaitable<std::tuple<error_code, TokenPtr>> compiled_token_tuple_coro(
+        handle_type s, Diagnostics* diag, bool refresh);
+    SFCONNECT_DECL static boost::asio::awaitable<Response> compiled_request(handle_type s, Target target,
+                                                                            RequestOptions options, Diagnostics* diag);
 
     handle_type state_;
 };

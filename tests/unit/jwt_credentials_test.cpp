@@ -4,6 +4,7 @@
 #include <sfconnect/error_with_diagnostics.hpp>
 #include <sfconnect/jwt_bearer_credentials.hpp>
 #include <sfconnect/testing/certificates.hpp>
+#include <sfconnect/testing/org_model.hpp>  // compiled in org_model_test.cpp
 #include <sfconnect/detail/jwt_grant.hpp>
 #include <sfconnect/testing/detail/jwt_check.hpp>
 
@@ -253,6 +254,41 @@ TEST_CASE("jwt grant: the assertion verifies with the app's certificate (emulato
     HttpRequest again;
     REQUIRE_FALSE(grant.build_request(again, now, TokenClientOptions{}, diag));
     CHECK(again.body() != body);
+}
+
+TEST_CASE("jwt grant: the org model checks exp against its own clock, not the real one", "[jwt][org_model][clock]") {
+    // A wall time far from today: if the model read the real clock, every assertion would be expired.
+    const std::chrono::system_clock::time_point signed_at{std::chrono::seconds(2000000000)};
+    testing::OrgTime t{std::chrono::steady_clock::time_point{}, signed_at};
+    testing::EmulatorOptions options;
+    options.consumer_key = std::string(key);
+    options.username = std::string(user);
+    options.jwt_certificate_pem = pair().certificate_pem;
+    options.clock = [&t] { return t; };
+    testing::OrgModel org(options);
+
+    const Site site = Site::from(org.options().site);
+    detail::jwt_bearer_grant grant(JwtBearerCredentials::create(key, user, pair().private_key_pem).value(), site);
+    const auto token_post = [&] {
+        HttpRequest req;
+        Diagnostics diag;
+        REQUIRE_FALSE(grant.build_request(req, signed_at, TokenClientOptions{}, diag));  // exp = signed_at + 180 s
+        testing::OrgRequest r;
+        r.method = "POST";
+        r.target = "/services/oauth2/token";
+        r.headers = {{"Host", org.options().site}, {"Content-Type", "application/x-www-form-urlencoded"}};
+        r.body = req.body();
+        return org.handle(r);
+    };
+    const testing::OrgReply fresh = token_post();
+    CHECK(fresh.status == 200);
+    CHECK(contains(fresh.body, "\"issued_at\":\"2000000000000\""));
+    t.wall += 179s;
+    CHECK(token_post().status == 200);
+    t.wall += 1s;  // exp reached on the org's clock
+    const testing::OrgReply expired = token_post();
+    CHECK(expired.status == 400);
+    CHECK(contains(expired.body, "expired authorization code"));
 }
 
 TEST_CASE("jwt reply rules: no signature and no issued_at are accepted for the JWT grant only", "[jwt][reply]") {

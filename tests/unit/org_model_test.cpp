@@ -10,6 +10,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -420,6 +422,127 @@ TEST_CASE("org model: composite counts once, checks its limits, rolls back with 
     CHECK(body_of(after).at("Name") != "Never");
     CHECK(body_of(org.handle(api_get(org, "/services/data/v64.0/query/?q=SELECT+COUNT()+FROM+Account", token)))
               .at("totalSize") == 25);
+}
+
+// ---- time is an input (EmulatorOptions::clock): driven explicitly, never slept through ------------
+
+namespace {
+
+// 2026-01-01T00:00:00.123Z on the wall clock; the steady clock starts at an arbitrary point.
+constexpr std::int64_t start_unix_ms = 1767225600123;
+
+struct ManualClock {
+    OrgTime t{std::chrono::steady_clock::time_point{} + std::chrono::hours(1000),
+              std::chrono::system_clock::time_point{} + std::chrono::milliseconds(start_unix_ms)};
+    int reads = 0;
+    void advance(std::chrono::milliseconds d) {
+        t.steady += d;
+        t.wall += d;
+    }
+};
+
+EmulatorOptions on_clock(ManualClock& clock, EmulatorOptions options = {}) {
+    options.clock = [&clock] {
+        ++clock.reads;
+        return clock.t;
+    };
+    return options;
+}
+
+json::object introspect(OrgModel& org, const std::string& token) {
+    const OrgReply r = org.handle(form_post(org, "/services/oauth2/introspect", client_auth(org) + "&token=" + token));
+    REQUIRE(r.status == 200);
+    return body_of(r).as_object();
+}
+
+}  // namespace
+
+TEST_CASE("org model clock: issued_at, signature and introspection times come from the clock", "[org_model][clock]") {
+    ManualClock clock;
+    OrgModel org(on_clock(clock));
+    CHECK(org.now().wall == clock.t.wall);
+    const OrgReply r = org.handle(token_request(org));
+    REQUIRE(r.status == 200);
+    const json::object o = body_of(r).as_object();
+    CHECK(o.at("issued_at").as_string() == "1767225600123");
+    CHECK(o.at("signature").as_string() ==
+          token_signature(org.options().consumer_secret, org.identity_url(), "1767225600123"));
+    const std::string token(o.at("access_token").as_string());
+    clock.advance(std::chrono::minutes(30));  // introspection reports the issue time, not the asking time
+    const json::object info = introspect(org, token);
+    CHECK(info.at("active").as_bool());
+    CHECK(info.at("iat").as_int64() == start_unix_ms / 1000);
+    CHECK(info.at("exp").as_int64() == start_unix_ms / 1000 + 7200);
+
+    ManualClock seconds_clock;
+    EmulatorOptions options;
+    options.issued_at_in_seconds = true;
+    OrgModel in_seconds(on_clock(seconds_clock, options));
+    CHECK(body_of(in_seconds.handle(token_request(in_seconds))).at("issued_at").as_string() == "1767225600");
+}
+
+TEST_CASE("org model clock: a session expires exactly one token lifetime after issue", "[org_model][clock]") {
+    ManualClock clock;
+    OrgModel org(on_clock(clock));
+    const std::string token = grant(org);
+    clock.advance(std::chrono::hours(2) - std::chrono::milliseconds(1));
+    CHECK(org.handle(api_get(org, "/services/data/v65.0/", token)).status == 200);
+    const std::string younger = grant(org);
+    clock.advance(std::chrono::milliseconds(1));
+    check_rest_error(org.handle(api_get(org, "/services/data/v65.0/", token)), 401, "INVALID_SESSION_ID",
+                     "Session expired or invalid");
+    CHECK_FALSE(introspect(org, token).at("active").as_bool());
+    CHECK(org.handle(api_get(org, "/services/oauth2/userinfo", token)).status == 403);
+    CHECK(org.handle(api_get(org, "/services/data/v65.0/", younger)).status == 200);
+
+    // A longer lifetime applies to tokens already issued: the expired one is valid again.
+    org.set_token_lifetime(std::chrono::hours(3));
+    CHECK(org.handle(api_get(org, "/services/data/v65.0/", token)).status == 200);
+    clock.advance(std::chrono::hours(1));
+    check_rest_error(org.handle(api_get(org, "/services/data/v65.0/", token)), 401, "INVALID_SESSION_ID");
+    CHECK(org.token_invalidations() == 0);  // expiry by age is not an invalidation
+}
+
+TEST_CASE("org model clock: expire_all_tokens_every invalidates on schedule", "[org_model][clock]") {
+    ManualClock clock;
+    EmulatorOptions options;
+    options.expire_all_tokens_every = std::chrono::minutes(10);
+    OrgModel org(on_clock(clock, options));  // the schedule starts at construction
+    const std::string first = grant(org);
+    clock.advance(std::chrono::minutes(10) - std::chrono::milliseconds(1));
+    CHECK(org.handle(api_get(org, "/services/data/v65.0/", first)).status == 200);
+    CHECK(org.token_invalidations() == 0);
+    clock.advance(std::chrono::milliseconds(1));
+    check_rest_error(org.handle(api_get(org, "/services/data/v65.0/", first)), 401, "INVALID_SESSION_ID");
+    CHECK(org.token_invalidations() == 1);
+
+    const std::string second = grant(org);  // issued after the invalidation: fine until the next one
+    clock.advance(std::chrono::minutes(9));
+    CHECK(org.handle(api_get(org, "/services/data/v65.0/", second)).status == 200);
+    // A quiet org skips missed periods: one invalidation when the next request arrives.
+    clock.advance(std::chrono::minutes(35));
+    check_rest_error(org.handle(api_get(org, "/services/data/v65.0/", second)), 401, "INVALID_SESSION_ID");
+    CHECK(org.token_invalidations() == 2);
+    // The schedule stays on its grid (every 10 minutes from construction): the next one is 6 minutes away.
+    const std::string third = grant(org);
+    clock.advance(std::chrono::minutes(5));
+    org.apply_scheduled_expiry(org.now().steady);  // what the Emulator does for a request a Fault answers
+    CHECK(org.token_invalidations() == 2);
+    clock.advance(std::chrono::minutes(1));
+    org.apply_scheduled_expiry(org.now().steady);
+    CHECK(org.token_invalidations() == 3);
+    check_rest_error(org.handle(api_get(org, "/services/data/v65.0/", third)), 401, "INVALID_SESSION_ID");
+}
+
+TEST_CASE("org model clock: read once at construction and once per request", "[org_model][clock]") {
+    ManualClock clock;
+    OrgModel org(on_clock(clock));
+    CHECK(clock.reads == 1);
+    const std::string token = grant(org);
+    CHECK(clock.reads == 2);
+    CHECK(org.handle(api_get(org, "/services/data/v65.0/", token)).status == 200);
+    CHECK(org.handle(request(org, "GET", "/nowhere")).status == 404);
+    CHECK(clock.reads == 4);
 }
 
 }  // namespace org_model_test

@@ -90,6 +90,24 @@ SFCONNECT_DECL void TokenClient::introspect_erased(const handle_type& s, introsp
     c->launch<Introspection>(std::move(h), [c, diag] { return c->introspect_op(diag); });
 }
 
+SFCONNECT_DECL boost::asio::awaitable<TokenPtr> TokenClient::compiled_get_token() { return get_token_member(); }
+
+SFCONNECT_DECL boost::asio::awaitable<TokenPtr> TokenClient::compiled_token_coro(handle_type s, Diagnostics* diag,
+                                                                                 bool refresh) {
+    return get_token_coro<boost::asio::any_io_executor>(std::move(s), diag, refresh);
+}
+
+SFCONNECT_DECL boost::asio::awaitable<std::tuple<error_code, TokenPtr>> TokenClient::compiled_token_tuple_coro(
+    handle_type s, Diagnostics* diag, bool refresh) {
+    return get_token_tuple_coro<boost::asio::any_io_executor>(std::move(s), diag, refresh);
+}
+
+SFCONNECT_DECL boost::asio::awaitable<Response> TokenClient::compiled_request(handle_type s, Target target,
+                                                                              RequestOptions options,
+                                                                              Diagnostics* diag) {
+    return request_coro(std::move(s), std::move(target), std::move(options), diag);
+}
+
 }  // namespace sfconnect
 
 #endif

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -90,6 +91,15 @@ enum class Route {
 /// faults apply to it, and the org answers 404).
 SFCONNECT_TESTING_DECL std::optional<Route> route_of(std::string_view target) noexcept;
 
+/// The time as OrgModel sees it (EmulatorOptions::clock): `steady` measures token lifetimes and the
+/// scheduled invalidation, `wall` gives `issued_at`, introspection's `iat` and the JWT `exp` check.
+struct OrgTime {
+    std::chrono::steady_clock::time_point steady{};  ///< for durations
+    std::chrono::system_clock::time_point wall{};    ///< calendar time
+    /// The real clocks, now (the default clock).
+    SFCONNECT_TESTING_DECL static OrgTime now();
+};
+
 /// Configuration of an Emulator (and of an OrgModel, which ignores the TLS and transport fields).
 /// Ids are 18-character Salesforce ids.
 struct EmulatorOptions {
@@ -154,6 +164,10 @@ struct EmulatorOptions {
     /// Seed of the generator behind the probabilities above; 0 = a random seed. The outcome of a
     /// seeded run still depends on the order in which concurrent requests arrive.
     std::uint64_t random_seed = 0;
+
+    /// Where the org reads the time, once per request (and at construction, to start
+    /// expire_all_tokens_every); empty = OrgTime::now(). Tests drive time with it instead of sleeping.
+    std::function<OrgTime()> clock;
 };
 
 /// The `signature` of a token reply: Base64(HMAC-SHA256(key = consumer secret, message = id + issued_at)),
@@ -185,8 +199,8 @@ struct OrgReply {
 
 /// A Salesforce org as a function from request to reply: the token, userinfo, introspection and
 /// revocation endpoints and the REST API the Emulator serves, with every Scenario. No sockets, no
-/// threads; not thread-safe (the Emulator guards its model with a mutex). Time is read from
-/// std::chrono::steady_clock (lifetimes) and system_clock (`issued_at`).
+/// threads; not thread-safe (the Emulator guards its model with a mutex). Time is an input:
+/// EmulatorOptions::clock, read once per request.
 class OrgModel {
 public:
     /// Creates the org (secret, identity, Account data). Throws std::invalid_argument on bad options
@@ -224,6 +238,8 @@ public:
     /// Applies EmulatorOptions::expire_all_tokens_every if its time has come. handle() calls it;
     /// the Emulator also calls it for requests a Fault answers instead of the org.
     SFCONNECT_TESTING_DECL void apply_scheduled_expiry(std::chrono::steady_clock::time_point now);
+    /// The time on the org's clock (EmulatorOptions::clock), now.
+    SFCONNECT_TESTING_DECL OrgTime now() const;
     /// The access tokens issued most recently (up to 4096), oldest first. Secrets: never print them.
     SFCONNECT_TESTING_DECL std::vector<std::string> issued_tokens() const;
     /// Number of tokens the org currently remembers (expired ones are forgotten as new ones are issued).

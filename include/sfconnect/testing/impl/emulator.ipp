@@ -212,7 +212,7 @@ struct Emulator::Impl {
         x.head = req.method() == boost::beast::http::verb::head;
         std::lock_guard lock(mutex);
         count_request(x.route);
-        model.apply_scheduled_expiry(std::chrono::steady_clock::now());
+        model.apply_scheduled_expiry(model.now().steady);
         for (auto* queue : {x.route ? &faults[static_cast<std::size_t>(*x.route)] : nullptr,
                             &faults[static_cast<std::size_t>(Route::any)]}) {
             if (queue != nullptr && !queue->empty()) {

@@ -268,6 +268,10 @@ SFCONNECT_TESTING_DECL std::optional<Route> route_of(std::string_view target) no
     return std::nullopt;
 }
 
+SFCONNECT_TESTING_DECL OrgTime OrgTime::now() {
+    return OrgTime{std::chrono::steady_clock::now(), std::chrono::system_clock::now()};
+}
+
 SFCONNECT_TESTING_DECL std::string token_signature(std::string_view consumer_secret, std::string_view id,
                                                    std::string_view issued_at) {
     std::string message;

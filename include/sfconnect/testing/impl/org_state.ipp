@@ -31,13 +31,15 @@ struct OrgModel::Org {
     std::uint64_t api_usage = 0;
     std::uint64_t tokens_issued = 0;
     std::uint64_t token_invalidations = 0;
+    OrgTime request_time;  // the clock read when the request being handled arrived
 
     explicit Org(EmulatorOptions options)
         : opts(validate(std::move(options))), accounts(opts.accounts), token_lifetime(opts.token_lifetime) {
         if (opts.consumer_secret.empty()) {
             opts.consumer_secret = detail::upper_hex(detail::random_bytes(32));
         }
-        next_forced_expiry = std::chrono::steady_clock::now() + opts.expire_all_tokens_every;
+        request_time = now();
+        next_forced_expiry = request_time.steady + opts.expire_all_tokens_every;
         const bool sandbox = opts.site.find("--") != std::string::npos;
         identity = std::string("https://") + (sandbox ? "test" : "login") + ".salesforce.com/id/" +
                    opts.organization_id + "/" + opts.user_id;
@@ -73,6 +75,8 @@ struct OrgModel::Org {
     }
 
     // ---- state ----
+
+    OrgTime now() const { return opts.clock ? opts.clock() : OrgTime::now(); }
 
     void expire_all() {
         expired_below = next_serial;
@@ -110,7 +114,7 @@ struct OrgModel::Org {
         if (it == tokens.end() || it->second.revoked || it->second.serial < expired_below) {
             return false;
         }
-        return std::chrono::steady_clock::now() - it->second.issued < token_lifetime;
+        return request_time.steady - it->second.issued < token_lifetime;
     }
 
     // ---- OAuth endpoints ----
@@ -189,9 +193,7 @@ struct OrgModel::Org {
         e.audience = test_login ? "https://test.salesforce.com" : "https://login.salesforce.com";
         e.other_audience = test_login ? "https://login.salesforce.com" : "https://test.salesforce.com";
         e.preauthorized = opts.jwt_user_preauthorized;
-        e.now_seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+        e.now_seconds = std::chrono::duration_cast<std::chrono::seconds>(request_time.wall.time_since_epoch()).count();
         const std::string_view refused = detail::check_assertion(detail::param(form, "assertion").value_or(""), e);
         if (!refused.empty()) {
             return detail::oauth_error(400, "invalid_grant", refused);
@@ -222,10 +224,9 @@ struct OrgModel::Org {
     }
 
     OrgReply issue_token(bool signed_reply = true) {
-        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
-        const std::string token = new_token(std::chrono::steady_clock::now(), ms / 1000);
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(request_time.wall.time_since_epoch()).count();
+        const std::string token = new_token(request_time.steady, ms / 1000);
         const std::string issued_at = std::to_string(opts.issued_at_in_seconds ? ms / 1000 : ms);
         boost::json::object o;
         o["access_token"] = token;
@@ -513,7 +514,8 @@ struct OrgModel::Org {
     }
 
     OrgReply handle(const OrgRequest& req) {
-        apply_scheduled_expiry(std::chrono::steady_clock::now());
+        request_time = now();
+        apply_scheduled_expiry(request_time.steady);
         const std::optional<Route> route = route_of(req.target);
         const Scenario s = scenario_for(route);
         if (!route) {
@@ -572,6 +574,8 @@ SFCONNECT_TESTING_DECL void OrgModel::expire_all_tokens() { org_->expire_all(); 
 SFCONNECT_TESTING_DECL void OrgModel::apply_scheduled_expiry(std::chrono::steady_clock::time_point now) {
     org_->apply_scheduled_expiry(now);
 }
+
+SFCONNECT_TESTING_DECL OrgTime OrgModel::now() const { return org_->now(); }
 
 SFCONNECT_TESTING_DECL std::vector<std::string> OrgModel::issued_tokens() const {
     return std::vector<std::string>(org_->issued_log.begin(), org_->issued_log.end());
