@@ -135,6 +135,26 @@ TEST_CASE("gzip and deflate bodies are decoded, identity and absent encodings pa
     CHECK(plain.out.body == json_text());
 }
 
+TEST_CASE("the decoded body is reserved from gzip's stated size, within the limits", "[compression]") {
+    const std::string text(100'000, 'x');
+    const std::string gz = gzip(text);
+    detail::decode_limits limits;  // 8 MiB, no ratio limit
+    CHECK(sansio::decoded_size_hint(detail::content_coding::gzip, gz, limits) == text.size());
+    CHECK(sansio::decoded_size_hint(detail::content_coding::deflate, gzip(text, 15), limits) ==
+          gzip(text, 15).size() * 8);  // no stated size: a typical JSON ratio
+    std::string hostile = gz;          // a trailer claiming 4 GiB - 1 reserves no more than the output limit
+    hostile.replace(hostile.size() - 4, 4, std::string(4, '\xff'));
+    CHECK(sansio::decoded_size_hint(detail::content_coding::gzip, hostile, limits) == limits.max_output);
+    limits.max_ratio = 10;
+    limits.ratio_floor = 1000;
+    CHECK(sansio::decoded_size_hint(detail::content_coding::gzip, hostile, limits) == gz.size() * 10);
+    CHECK(sansio::decoded_size_hint(detail::content_coding::gzip, "short", limits) ==
+          5 * 8);   // too short for a trailer
+    OneExchange x;  // and the body decodes whole
+    CHECK_FALSE(x.run({}, {{"Content-Encoding", "gzip"}}, gz));
+    CHECK(x.out.body == text);
+}
+
 TEST_CASE("decoding failures are bad_response naming what went wrong", "[compression]") {
     OneExchange unknown;
     CHECK(unknown.run({}, {{"Content-Encoding", "br"}}, "xyz") == errc::bad_response);

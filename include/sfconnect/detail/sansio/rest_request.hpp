@@ -134,6 +134,21 @@ inline reply_header_values scan_reply_headers(const boost::beast::http::fields& 
     return v;
 }
 
+// How much to reserve for a decoded body, so that it is not grown by doubling (each step a copy, and
+// for large pages an mmap/munmap: system time). gzip's trailer states the size (ISIZE, mod 2^32);
+// zlib and raw deflate do not, so they get a typical JSON ratio. Never more than the limits allow:
+// a hostile trailer reserves no more than the reply may decode to anyway.
+inline std::size_t decoded_size_hint(content_coding coding, std::string_view body, const decode_limits& limits) {
+    std::size_t hint = body.size() * 8;
+    if (coding == content_coding::gzip && body.size() >= 18) {  // 10-byte header + 8-byte trailer
+        const auto byte = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(body[i])); };
+        const std::size_t n = body.size();
+        hint = byte(n - 4) | (byte(n - 3) << 8) | (byte(n - 2) << 16) | (byte(n - 1) << 24);
+    }
+    if (limits.max_ratio != 0) hint = std::min(hint, std::max(limits.ratio_floor, body.size() * limits.max_ratio));
+    return std::min(hint, limits.max_output);
+}
+
 // A reply body sent with Content-Encoding gzip or deflate, decoded in place within the decoded-size
 // and ratio limits (bad_response naming the limit otherwise). Identity bodies are left alone.
 inline error_code decode_body(Response& out, std::string_view encoding, const decode_limits& limits,
@@ -141,6 +156,7 @@ inline error_code decode_body(Response& out, std::string_view encoding, const de
     const content_coding coding = parse_content_coding(encoding);
     if (coding == content_coding::identity || out.body.empty()) return {};
     std::string decoded;
+    decoded.reserve(decoded_size_hint(coding, out.body, limits));
     content_decoder decoder(coding, limits);
     // Fed in small pieces, so the ratio limit compares the output with the input that produced it.
     decode_status s = decode_status::ok;
