@@ -8,6 +8,8 @@
 
 #include <sfconnect/testing/certificates.hpp>
 
+#include "temp_dir.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -87,18 +89,12 @@ struct RedisServerOptions {
 class RedisServer {
 public:
     explicit RedisServer(RedisServerOptions options = {}) : options_(std::move(options)) {
-        char pattern[] = "/tmp/sfconnect-redis-XXXXXX";
-        if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-        dir_ = pattern;
+        if (temp_.path.empty()) throw std::runtime_error("mkdtemp failed");
         port_ = free_loopback_port();
         write_config();
         start();
     }
-    ~RedisServer() {
-        stop(SIGTERM);
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
-    }
+    ~RedisServer() { stop(SIGTERM); }  // then temp_ removes the directory
     RedisServer(const RedisServer&) = delete;
     RedisServer& operator=(const RedisServer&) = delete;
 
@@ -220,7 +216,8 @@ private:
     }
 
     RedisServerOptions options_;
-    std::string dir_;
+    TempDir temp_{"sfconnect-redis"};  // redis.conf, logs, the TLS files
+    std::string dir_ = temp_.path.string();
     unsigned short port_ = 0;
     pid_t pid_ = -1;
 };
